@@ -1,0 +1,35 @@
+//! The library the chapters teach with.
+//!
+//! Each chapter of the book is a small crate that reads like the story; the
+//! plumbing lives here, in small modules:
+//!
+//! - [`activations`]: ReLU, LeakyReLU, GELU (exact and tanh), sigmoid, tanh,
+//!   SiLU, softmax, and their derivatives through Candle's autograd;
+//! - [`losses`]: MSE, MAE, Huber, BCE-with-logits, naive BCE, cross-entropy and
+//!   focal loss, with PyTorch's semantics;
+//! - [`data`]: seeded data sets for the book's tasks;
+//! - [`nn`]: seeded initialisation, a small MLP, Adam and a training loop;
+//! - [`metrics`]: accuracy, precision, recall, F1, calibration;
+//! - [`table`] and [`plot`]: aligned text tables and SVG line charts;
+//! - [`cli`]: flags, exit codes and plot files for the chapter binaries.
+
+pub mod activations;
+pub mod cli;
+pub mod data;
+pub mod losses;
+pub mod metrics;
+pub mod nn;
+pub mod plot;
+pub mod table;
+
+pub use candle_core;
+pub use candle_nn;
+
+impl From<plot::PlotError> for candle_core::Error {
+    fn from(e: plot::PlotError) -> Self {
+        candle_core::Error::Msg(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests;

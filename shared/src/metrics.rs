@@ -1,0 +1,181 @@
+//! Scores for trained models, computed on plain slices of probabilities and labels.
+
+/// Share of predictions equal to the labels.
+pub fn accuracy(pred: &[u32], labels: &[u32]) -> f64 {
+    let hits = pred.iter().zip(labels).filter(|(p, l)| p == l).count();
+    hits as f64 / labels.len().max(1) as f64
+}
+
+/// The index of the largest value in each row of a row-major `n × c` matrix.
+pub fn argmax_rows(values: &[f64], c: usize) -> Vec<u32> {
+    values
+        .chunks(c)
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| {
+                    if v > bv { (i, v) } else { (bi, bv) }
+                })
+                .0 as u32
+        })
+        .collect()
+}
+
+/// Precision, recall and F1 of the positive class (label 1) when predicting
+/// positive where `prob ≥ threshold`. An empty ratio counts as 0.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BinaryScores {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// How many rows were predicted positive.
+    pub predicted_positive: usize,
+}
+
+pub fn binary_scores(prob: &[f64], labels: &[u32], threshold: f64) -> BinaryScores {
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    for (&p, &l) in prob.iter().zip(labels) {
+        match (p >= threshold, l == 1) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            (false, false) => {}
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, tp + fn_);
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    BinaryScores {
+        precision,
+        recall,
+        f1,
+        predicted_positive: tp + fp,
+    }
+}
+
+/// Precision, recall and F1 of class `class` in a multi-class prediction.
+pub fn class_scores(pred: &[u32], labels: &[u32], class: u32) -> BinaryScores {
+    let prob: Vec<f64> = pred
+        .iter()
+        .map(|&p| f64::from(u8::from(p == class)))
+        .collect();
+    let is_class: Vec<u32> = labels.iter().map(|&l| u32::from(l == class)).collect();
+    binary_scores(&prob, &is_class, 0.5)
+}
+
+/// Mean binary log-loss of probabilities, with each `p` clipped to
+/// `[1e-7, 1 − 1e-7]` so a saturated prediction costs a finite amount.
+pub fn log_loss(prob: &[f64], labels: &[u32]) -> f64 {
+    let eps = 1e-7;
+    let total: f64 = prob
+        .iter()
+        .zip(labels)
+        .map(|(&p, &l)| {
+            let p = p.clamp(eps, 1.0 - eps);
+            if l == 1 { -p.ln() } else { -(1.0 - p).ln() }
+        })
+        .sum();
+    total / labels.len().max(1) as f64
+}
+
+/// One bin of a reliability table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CalibrationBin {
+    pub lo: f64,
+    pub hi: f64,
+    pub count: usize,
+    /// Mean predicted probability in the bin.
+    pub mean_prob: f64,
+    /// Share of positives in the bin.
+    pub positive_rate: f64,
+}
+
+/// Groups predictions into `bins` equal-width probability bins (the last one
+/// closed) and compares what was predicted with what happened.
+pub fn reliability(prob: &[f64], labels: &[u32], bins: usize) -> Vec<CalibrationBin> {
+    let bins = bins.max(1);
+    let mut sum_p = vec![0.0; bins];
+    let mut pos = vec![0usize; bins];
+    let mut count = vec![0usize; bins];
+    for (&p, &l) in prob.iter().zip(labels) {
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        sum_p[b] += p;
+        pos[b] += l as usize;
+        count[b] += 1;
+    }
+    (0..bins)
+        .map(|b| CalibrationBin {
+            lo: b as f64 / bins as f64,
+            hi: (b + 1) as f64 / bins as f64,
+            count: count[b],
+            mean_prob: if count[b] == 0 {
+                f64::NAN
+            } else {
+                sum_p[b] / count[b] as f64
+            },
+            positive_rate: if count[b] == 0 {
+                f64::NAN
+            } else {
+                pos[b] as f64 / count[b] as f64
+            },
+        })
+        .collect()
+}
+
+/// Expected calibration error: the count-weighted mean of
+/// `|mean predicted probability − positive rate|` over the bins.
+pub fn expected_calibration_error(bins: &[CalibrationBin]) -> f64 {
+    let n: usize = bins.iter().map(|b| b.count).sum();
+    bins.iter()
+        .filter(|b| b.count > 0)
+        .map(|b| b.count as f64 * (b.mean_prob - b.positive_rate).abs())
+        .sum::<f64>()
+        / n.max(1) as f64
+}
+
+/// Mean absolute error between two slices.
+pub fn mean_abs_error(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_recall_f1_by_hand() {
+        // tp = 2 (0.9, 0.6), fp = 1 (0.7), fn = 1 (0.2)
+        let s = binary_scores(&[0.9, 0.6, 0.7, 0.2, 0.1], &[1, 1, 0, 1, 0], 0.5);
+        assert_eq!(s.precision, 2.0 / 3.0);
+        assert_eq!(s.recall, 2.0 / 3.0);
+        assert!((s.f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.predicted_positive, 3);
+        let none = binary_scores(&[0.1, 0.2], &[1, 0], 0.5);
+        assert_eq!((none.precision, none.recall, none.f1), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn reliability_bins_and_ece() {
+        let bins = reliability(&[0.05, 0.15, 0.95, 1.0], &[0, 1, 1, 1], 10);
+        assert_eq!(bins[0].count, 1);
+        assert_eq!(bins[1].positive_rate, 1.0);
+        assert_eq!(bins[9].count, 2);
+        assert!((bins[9].mean_prob - 0.975).abs() < 1e-12);
+        // |0.05−0| + |0.15−1| + 2·|0.975−1|, over 4
+        let ece = expected_calibration_error(&bins);
+        assert!((ece - (0.05 + 0.85 + 0.05) / 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn argmax_and_accuracy() {
+        let p = argmax_rows(&[0.1, 0.7, 0.2, 0.5, 0.4, 0.1], 3);
+        assert_eq!(p, vec![1, 0]);
+        assert_eq!(accuracy(&p, &[1, 2]), 0.5);
+        assert!((log_loss(&[0.5], &[1]) - std::f64::consts::LN_2).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,202 @@
+//! Seeded layers, a small MLP, and a full-batch training loop.
+//!
+//! candle-nn's `linear` draws its initial weights from Candle's CPU generator,
+//! which cannot be seeded; here every weight comes from a `ChaCha8Rng`, so a
+//! chapter prints the same numbers on every run. The schemes are PyTorch's.
+
+use candle_core::{DType, Device, Result, Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::activations::Activation;
+use crate::data::{normal, rng};
+
+/// How a layer's initial weights are drawn (`fan_in`, `fan_out`: the layer's
+/// input and output widths).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Init {
+    /// PyTorch's `nn.Linear` default: weights and biases `U(−1/√fan_in, 1/√fan_in)`.
+    PytorchDefault,
+    /// Kaiming (He) normal for ReLU: `N(0, 2/fan_in)`, zero bias.
+    KaimingNormal,
+    /// Kaiming (He) uniform for ReLU: `U(−√(6/fan_in), √(6/fan_in))`, zero bias.
+    KaimingUniform,
+    /// Xavier (Glorot) normal: `N(0, 2/(fan_in + fan_out))`, zero bias.
+    XavierNormal,
+    /// Xavier (Glorot) uniform: `U(−√(6/(fan_in + fan_out)), …)`, zero bias.
+    XavierUniform,
+}
+
+impl Init {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Init::PytorchDefault => "PyTorch default",
+            Init::KaimingNormal => "Kaiming normal",
+            Init::KaimingUniform => "Kaiming uniform",
+            Init::XavierNormal => "Xavier normal",
+            Init::XavierUniform => "Xavier uniform",
+        }
+    }
+
+    /// The standard deviation of the weights this scheme draws.
+    pub fn weight_std(&self, fan_in: usize, fan_out: usize) -> f64 {
+        let (i, o) = (fan_in as f64, fan_out as f64);
+        match self {
+            Init::PytorchDefault => 1.0 / (3.0 * i).sqrt(),
+            Init::KaimingNormal | Init::KaimingUniform => (2.0 / i).sqrt(),
+            Init::XavierNormal | Init::XavierUniform => (2.0 / (i + o)).sqrt(),
+        }
+    }
+
+    fn draw(&self, rng: &mut ChaCha8Rng, fan_in: usize, fan_out: usize) -> f32 {
+        let std = self.weight_std(fan_in, fan_out);
+        match self {
+            Init::KaimingNormal | Init::XavierNormal => (std * normal(rng) as f64) as f32,
+            // U(−b, b) has standard deviation b/√3
+            _ => {
+                let b = std * 3f64.sqrt();
+                rng.random_range(-b..b) as f32
+            }
+        }
+    }
+}
+
+/// A fully connected layer `y = x·Wᵀ + b`, with `W` of shape `(out, in)` as in PyTorch.
+#[derive(Clone, Debug)]
+pub struct Linear {
+    pub weight: Var,
+    pub bias: Var,
+}
+
+impl Linear {
+    /// A layer initialised from `rng` with `init`, in f32.
+    pub fn new(fan_in: usize, fan_out: usize, init: Init, rng: &mut ChaCha8Rng) -> Result<Self> {
+        let w: Vec<f32> = (0..fan_in * fan_out)
+            .map(|_| init.draw(rng, fan_in, fan_out))
+            .collect();
+        let b: Vec<f32> = match init {
+            Init::PytorchDefault => {
+                let bound = 1.0 / (fan_in as f64).sqrt();
+                (0..fan_out)
+                    .map(|_| rng.random_range(-bound..bound) as f32)
+                    .collect()
+            }
+            _ => vec![0.0; fan_out],
+        };
+        Ok(Self {
+            weight: Var::from_tensor(&Tensor::from_vec(w, (fan_out, fan_in), &Device::Cpu)?)?,
+            bias: Var::from_tensor(&Tensor::from_vec(b, fan_out, &Device::Cpu)?)?,
+        })
+    }
+
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        x.matmul(&self.weight.as_tensor().t()?)?
+            .broadcast_add(self.bias.as_tensor())
+    }
+}
+
+/// A multi-layer perceptron: `Linear → activation → … → Linear`, with no
+/// activation after the last layer (its outputs are logits or raw values).
+#[derive(Clone, Debug)]
+pub struct Mlp {
+    pub layers: Vec<Linear>,
+    pub activation: Activation,
+}
+
+/// What one forward pass went through, layer by layer.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// Each hidden layer's pre-activations `z`.
+    pub pre: Vec<Tensor>,
+    /// Each hidden layer's activations `f(z)`.
+    pub post: Vec<Tensor>,
+    pub output: Tensor,
+}
+
+impl Mlp {
+    /// An MLP with layer widths `sizes` (input first, output last), seeded by `seed`.
+    pub fn new(sizes: &[usize], activation: Activation, init: Init, seed: u64) -> Result<Self> {
+        let mut r = rng(seed);
+        let layers = sizes
+            .windows(2)
+            .map(|w| Linear::new(w[0], w[1], init, &mut r))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { layers, activation })
+    }
+
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(self.trace(x)?.output)
+    }
+
+    /// A forward pass that keeps every hidden layer's pre-activations and activations.
+    pub fn trace(&self, x: &Tensor) -> Result<Trace> {
+        let mut pre = Vec::new();
+        let mut post = Vec::new();
+        let mut h = x.clone();
+        let last = self.layers.len().saturating_sub(1);
+        for (i, layer) in self.layers.iter().enumerate() {
+            let z = layer.forward(&h)?;
+            if i == last {
+                return Ok(Trace {
+                    pre,
+                    post,
+                    output: z,
+                });
+            }
+            h = self.activation.apply(&z)?;
+            pre.push(z);
+            post.push(h.clone());
+        }
+        Ok(Trace {
+            pre,
+            post,
+            output: h,
+        })
+    }
+
+    /// Every weight and bias, for an optimiser.
+    pub fn vars(&self) -> Vec<Var> {
+        self.layers
+            .iter()
+            .flat_map(|l| [l.weight.clone(), l.bias.clone()])
+            .collect()
+    }
+}
+
+/// Adam as in PyTorch (`torch.optim.Adam`, no weight decay): candle-nn's AdamW
+/// with `weight_decay = 0`.
+pub fn adam(vars: Vec<Var>, lr: f64) -> Result<AdamW> {
+    AdamW::new(
+        vars,
+        ParamsAdamW {
+            lr,
+            weight_decay: 0.0,
+            ..Default::default()
+        },
+    )
+}
+
+/// Full-batch training: `steps` Adam steps on `loss(model(x))`. Returns the
+/// loss before each step. Stops early, keeping the non-finite value as the last
+/// entry, if the loss stops being finite.
+pub fn train(
+    model: &Mlp,
+    x: &Tensor,
+    lr: f64,
+    steps: usize,
+    loss: impl Fn(&Tensor) -> Result<Tensor>,
+) -> Result<Vec<f64>> {
+    let mut opt = adam(model.vars(), lr)?;
+    let mut history = Vec::with_capacity(steps);
+    for _ in 0..steps {
+        let l = loss(&model.forward(x)?)?;
+        let v = l.to_dtype(DType::F64)?.to_scalar::<f64>()?;
+        history.push(v);
+        if !v.is_finite() {
+            break;
+        }
+        opt.backward_step(&l)?;
+    }
+    Ok(history)
+}

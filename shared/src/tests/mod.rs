@@ -1,0 +1,26 @@
+//! The library's own checks: PyTorch's printed figures, autograd against finite
+//! differences, and numerical stability.
+
+mod finite_differences;
+mod pytorch_figures;
+mod stability;
+
+use candle_core::{DType, Device, Tensor};
+
+/// A 1-D tensor of `values` in `dtype`.
+pub fn t(values: &[f64], dtype: DType) -> Tensor {
+    Tensor::new(values, &Device::Cpu)
+        .unwrap()
+        .to_dtype(dtype)
+        .unwrap()
+}
+
+/// A scalar tensor's value.
+pub fn scalar(x: &Tensor) -> f64 {
+    x.to_dtype(DType::F64).unwrap().to_scalar::<f64>().unwrap()
+}
+
+/// Rounds like Python's `f"{x:.{d}f}"`, through our own formatter.
+pub fn rounded(x: f64, d: usize) -> String {
+    crate::table::fixed(x, d)
+}

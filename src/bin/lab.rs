@@ -1,0 +1,20 @@
+//! `cargo run --bin lab -- act relu -3 -0.5 2`: see `lab --help`.
+
+use std::process::ExitCode;
+
+use act_loss_book::lab::{self, Cli, LabError};
+
+fn main() -> ExitCode {
+    let cli: Cli = shared::cli::parse_args();
+    match lab::run(&cli) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(LabError::Input(e)) => shared::cli::usage_error(&e.0),
+        Err(LabError::Compute(e)) => {
+            eprintln!("lab: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

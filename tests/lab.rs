@@ -1,0 +1,210 @@
+//! The `lab` command line, run as a reader would run it.
+
+use std::process::{Command, Output};
+
+fn lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(args)
+        .output()
+        .expect("lab runs")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = lab(args);
+    assert!(
+        out.status.success(),
+        "lab {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty(), "lab {args:?} wrote to stderr");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The numbers of a JSON array.
+fn nums(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    serde_json::from_str(&stdout(&all)).expect("lab prints valid JSON")
+}
+
+#[test]
+fn act_relu_with_negative_numbers_as_plain_arguments() {
+    let v = json(&["act", "relu", "-3", "-0.5", "0", "2"]);
+    assert_eq!(v["name"], "relu");
+    assert_eq!(nums(&v["z"]), vec![-3.0, -0.5, 0.0, 2.0]);
+    assert_eq!(nums(&v["value"]), vec![0.0, 0.0, 0.0, 2.0]);
+    // PyTorch's subgradient at the kink: 0
+    assert_eq!(nums(&v["grad"]), vec![0.0, 0.0, 0.0, 1.0]);
+}
+
+#[test]
+fn act_leaky_relu_slope_and_swish_alias() {
+    let v = json(&["act", "leaky-relu", "--slope", "0.2", "-1", "0", "1"]);
+    assert_eq!(nums(&v["value"]), vec![-0.2, 0.0, 1.0]);
+    assert_eq!(nums(&v["grad"]), vec![0.2, 0.2, 1.0]);
+    let swish = json(&["act", "swish", "1"]);
+    let silu = json(&["act", "silu", "1"]);
+    assert_eq!(swish["value"], silu["value"]);
+    assert_eq!(silu["name"], "silu");
+}
+
+#[test]
+fn act_gelu_and_sigmoid_match_pytorch() {
+    let v = json(&["act", "gelu", "-3", "--dtype", "f64"]);
+    let g = v["grad"][0].as_f64().unwrap();
+    assert!((g - -0.011946).abs() < 5e-7, "{g}");
+    let s = json(&["act", "sigmoid", "0"]);
+    assert_eq!(nums(&s["value"]), vec![0.5]);
+    assert_eq!(nums(&s["grad"]), vec![0.25]);
+}
+
+#[test]
+fn act_softmax_prints_the_probability_vector() {
+    let v = json(&["act", "softmax", "1000", "0", "-1000"]);
+    assert_eq!(nums(&v["value"]), vec![1.0, 0.0, 0.0]);
+    let text = stdout(&["act", "softmax", "1", "2", "3"]);
+    assert!(text.contains("sum of p: 1"), "{text}");
+}
+
+#[test]
+fn loss_regression_figures() {
+    let args = ["--pred=35,31,48,42", "--target=41,29,55,97"];
+    let v = json(&[&["loss", "huber", "--delta", "5"][..], &args].concat());
+    assert_eq!(v["value"], 76.125);
+    // clipped at ±δ, over N = 4
+    assert_eq!(nums(&v["grad"]), vec![-1.25, 0.5, -1.25, -1.25]);
+    let mse = json(&[&["loss", "mse"][..], &args].concat());
+    assert_eq!(mse["value"], 778.5);
+    let mae = json(&[&["loss", "mae"][..], &args].concat());
+    assert_eq!(nums(&mae["grad"]), vec![-0.25, 0.25, -0.25, -0.25]);
+}
+
+#[test]
+fn loss_bce_naive_prints_nan_as_a_string() {
+    let v = json(&["loss", "bce-naive", "--pred=17", "--target=1"]);
+    assert_eq!(v["value"], "NaN");
+    let stable = json(&["loss", "bce-logits", "--pred=17", "--target=1"]);
+    assert!(stable["value"].as_f64().unwrap() < 1e-7);
+}
+
+#[test]
+fn loss_cross_entropy_weighted_and_focal() {
+    let logits = "--pred=2.1,0.3,-0.5,0.1,1.9,0.2,-0.3,0.4,2.2";
+    let ce = json(&["loss", "ce", "--classes", "3", logits, "--target=0,1,2"]);
+    assert!((ce["value"].as_f64().unwrap() - 0.2448).abs() < 5e-5);
+    let grads = ce["grad"].as_array().unwrap();
+    assert_eq!(grads.len(), 9);
+    let w = json(&[
+        "loss",
+        "ce",
+        "--classes",
+        "3",
+        logits,
+        "--target=0,1,2",
+        "--weights=1,19,1",
+    ]);
+    assert!((w["value"].as_f64().unwrap() - 0.2909).abs() < 5e-5);
+    let focal = json(&[
+        "loss",
+        "focal",
+        "--pred=2,-1",
+        "--target=1,0",
+        "--gamma",
+        "0",
+        "--alpha",
+        "-1",
+    ]);
+    let bce = json(&["loss", "bce-logits", "--pred=2,-1", "--target=1,0"]);
+    assert_eq!(focal["value"], bce["value"]);
+}
+
+/// Runs lab expecting exit code 2 and one line on stderr that mentions `needle`.
+fn rejects(args: &[&str], needle: &str) {
+    let out = lab(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "lab {args:?}: {err}");
+    assert!(out.stdout.is_empty(), "lab {args:?} printed to stdout");
+    assert_eq!(err.lines().count(), 1, "lab {args:?}: not one line: {err}");
+    assert!(err.starts_with("lab: error: "), "{err}");
+    assert!(
+        err.contains(needle),
+        "lab {args:?}: {err:?} does not mention {needle:?}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_code_2() {
+    rejects(&["act", "relux", "1"], "relux");
+    rejects(&["act", "relu", "abc"], "'abc' is not a number");
+    rejects(&["act", "relu", "nan"], "not a finite number");
+    rejects(&["act", "relu"], "required");
+    rejects(&["act", "relu", "--slope", "0.1", "1"], "--slope");
+    rejects(
+        &["loss", "mse", "--pred=1,2", "--target=1"],
+        "--pred has 2 numbers but --target has 1",
+    );
+    rejects(&["loss", "mse", "--pred=", "--target=1"], "empty");
+    rejects(
+        &["loss", "mse", "--pred=1,,2", "--target=1,2,3"],
+        "empty item",
+    );
+    rejects(
+        &["loss", "mse", "--pred=1,x", "--target=1,2"],
+        "'x' is not a number",
+    );
+    rejects(
+        &["loss", "ce", "--classes", "2", "--pred=1,2", "--target=2"],
+        "out of range",
+    );
+    rejects(
+        &["loss", "ce", "--classes", "2", "--pred=1,2,3", "--target=1"],
+        "expected N×C",
+    );
+    rejects(&["loss", "ce", "--pred=1,2", "--target=1"], "--classes");
+    rejects(
+        &["loss", "ce", "--classes", "2", "--pred=1,2", "--target=0.5"],
+        "class indices",
+    );
+    rejects(
+        &[
+            "loss",
+            "ce",
+            "--classes",
+            "2",
+            "--pred=1,2",
+            "--target=0",
+            "--weights=1",
+        ],
+        "--weights has 1 numbers for 2 classes",
+    );
+    rejects(
+        &["loss", "huber", "--pred=1", "--target=1", "--delta", "-1"],
+        "--delta must be positive",
+    );
+    rejects(
+        &["loss", "focal", "--pred=1", "--target=1", "--gamma", "-2"],
+        "--gamma must not be negative",
+    );
+    rejects(
+        &["loss", "bce-logits", "--pred=1", "--target=2"],
+        "between 0 and 1",
+    );
+    rejects(
+        &["loss", "mse", "--pred=1", "--target=1", "--delta", "2"],
+        "--delta applies only to huber",
+    );
+    rejects(
+        &["loss", "mse", "--pred=1", "--target=1", "--dtype", "f16"],
+        "f16",
+    );
+    rejects(&["loss", "cosine", "--pred=1", "--target=1"], "cosine");
+}

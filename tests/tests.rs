@@ -1,0 +1,3 @@
+//! The workspace's integration tests, one module per topic (one binary: fast to link).
+
+mod lab;
