@@ -1,3 +1,5 @@
 //! The workspace's integration tests, one module per topic (one binary: fast to link).
 
+mod chapters;
 mod lab;
+mod tidy;

@@ -78,6 +78,7 @@ impl Activation {
     }
 }
 
+// ANCHOR: relu
 /// 1 where `z > 0`, else 0, in `z`'s dtype. A comparison: no gradient flows through it.
 fn positive_mask(z: &Tensor) -> Result<Tensor> {
     z.gt(0.0)?.to_dtype(z.dtype())
@@ -87,6 +88,7 @@ fn positive_mask(z: &Tensor) -> Result<Tensor> {
 pub fn relu(z: &Tensor) -> Result<Tensor> {
     z * positive_mask(z)?
 }
+// ANCHOR_END: relu
 
 /// `z` for `z > 0`, else `slope · z`; derivative `slope` at the kink, as in PyTorch.
 pub fn leaky_relu(z: &Tensor, slope: f64) -> Result<Tensor> {
@@ -128,6 +130,7 @@ pub fn sigmoid(z: &Tensor) -> Result<Tensor> {
     candle_nn::ops::sigmoid(z)
 }
 
+// ANCHOR: softmax
 /// The maximum along `dim`, kept as a size-1 dimension and detached: a constant
 /// shift that makes `exp` safe and cancels out of every result.
 fn max_shift(z: &Tensor, dim: D) -> Result<Tensor> {
@@ -139,6 +142,7 @@ pub fn softmax(z: &Tensor, dim: D) -> Result<Tensor> {
     let e = z.broadcast_sub(&max_shift(z, dim)?)?.exp()?;
     e.broadcast_div(&e.sum_keepdim(dim)?)
 }
+// ANCHOR_END: softmax
 
 /// Softmax the textbook way, `exp(z) / Σ exp(z)`: overflows once a logit
 /// passes about 88.7 in f32 (709.8 in f64). Kept to show that failure.

@@ -11,9 +11,11 @@
 //! - [`nn`]: seeded initialisation, a small MLP, Adam and a training loop;
 //! - [`metrics`]: accuracy, precision, recall, F1, calibration;
 //! - [`table`] and [`plot`]: aligned text tables and SVG line charts;
+//! - [`chapter`]: the sections-and-plots shape every chapter crate shares;
 //! - [`cli`]: flags, exit codes and plot files for the chapter binaries.
 
 pub mod activations;
+pub mod chapter;
 pub mod cli;
 pub mod data;
 pub mod losses;

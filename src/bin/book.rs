@@ -1,0 +1,107 @@
+//! `cargo run --release --bin book`: runs every chapter, writes its plots into
+//! the book's sources, checks its text against the pinned snapshots, and
+//! renders the HTML with mdBook (pinned through Cargo.lock, no global install).
+//!
+//! `book print CHAPTER` prints one chapter's text, as `cargo run -p CHAPTER` does.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use act_loss_book::{book, chapters};
+use clap::{Parser, Subcommand};
+
+/// Build the book: fresh plots, checked outputs, rendered HTML.
+#[derive(Parser, Debug)]
+#[command(name = "book", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write plots, check outputs against snapshots, render HTML (the default)
+    Build,
+    /// Print one chapter's text output at its default flags
+    Print {
+        /// The chapter's crate name, e.g. ch01-activation-shapes
+        chapter: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = shared::cli::parse_args();
+    match cli.command.unwrap_or(Command::Build) {
+        Command::Print { chapter } => {
+            let Some(ch) = chapters::find(&chapter) else {
+                let names: Vec<_> = chapters::all().iter().map(|c| c.name()).collect();
+                shared::cli::usage_error(&format!(
+                    "no chapter named '{chapter}' (chapters: {})",
+                    names.join(", ")
+                ));
+            };
+            match ch.text() {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("book: error: {chapter}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Build => match build() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("book: error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn build() -> anyhow::Result<()> {
+    let start = Instant::now();
+    let mut stale = Vec::new();
+    for ch in chapters::all() {
+        let t = Instant::now();
+        let plots = ch.plots()?;
+        let dir = book::plot_dir(ch.name());
+        // Remove plots the chapter no longer draws, then write the fresh ones.
+        if dir.exists() {
+            for entry in std::fs::read_dir(&dir)? {
+                let path = entry?.path();
+                if path.extension().is_some_and(|e| e == "svg") {
+                    std::fs::remove_file(path)?;
+                }
+            }
+        }
+        shared::cli::write_plots(&dir, &plots)?;
+        stale.extend(book::stale_sections(ch)?);
+        println!(
+            "{:<28} {} plots, text checked, {:.2} s",
+            ch.name(),
+            plots.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    if !stale.is_empty() {
+        anyhow::bail!(
+            "the output of {} differs from its snapshot; review and accept it with \
+             `cargo insta test --review` (or `INSTA_UPDATE=always cargo test`, then read the \
+             diff), then build again",
+            stale.join(", ")
+        );
+    }
+    let t = Instant::now();
+    let md = mdbook_driver::MDBook::load(book::root())?;
+    md.build()?;
+    println!("rendered HTML in {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "the book is at {} (built in {:.2} s)",
+        book::html_dir().join("index.html").display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

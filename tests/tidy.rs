@@ -1,0 +1,203 @@
+//! The book's consistency, checked as a plain test (as rust-analyzer runs its
+//! tidy checks): every chapter has a page, every include resolves, every plot
+//! and every shown output is what the chapter produces now.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use act_loss_book::{book, chapters};
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The chapter crates on disk: every folder under `chapters/`.
+fn chapter_folders() -> BTreeSet<String> {
+    std::fs::read_dir(book::root().join("chapters"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().join("Cargo.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Every `{{#include TARGET}}` in a page, as TARGET.
+fn includes(page: &str) -> Vec<String> {
+    page.split("{{#include ")
+        .skip(1)
+        .map(|rest| rest.split("}}").next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// Every image link `](plots/…svg)` in a page.
+fn plot_links(page: &str) -> Vec<String> {
+    page.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .filter(|l| l.starts_with("plots/") && l.ends_with(".svg"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Splits `path:rest` (rest: an anchor, or `N:` line numbers).
+fn split_target(target: &str) -> (String, Option<String>) {
+    match target.split_once(':') {
+        Some((p, rest)) => (p.to_string(), Some(rest.to_string())),
+        None => (target.to_string(), None),
+    }
+}
+
+#[test]
+fn every_chapter_folder_is_registered_and_has_a_page_in_the_summary() {
+    let registered: BTreeSet<String> = chapters::all()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    assert_eq!(
+        chapter_folders(),
+        registered,
+        "folders under chapters/ vs src/chapters.rs"
+    );
+    let summary = read(&book::src_dir().join("SUMMARY.md"));
+    for name in &registered {
+        let page = book::src_dir().join(format!("{name}.md"));
+        assert!(page.exists(), "{name} has no page {}", page.display());
+        assert!(
+            summary.contains(&format!("({name}.md)")),
+            "{name}.md is not in SUMMARY.md"
+        );
+    }
+}
+
+#[test]
+fn every_include_resolves_and_every_shown_output_is_current() {
+    for ch in chapters::all() {
+        let page_path = book::src_dir().join(format!("{}.md", ch.name()));
+        let page = read(&page_path);
+        let sections = ch.sections().expect("the chapter runs");
+        let mut shown = BTreeSet::new();
+        for target in includes(&page) {
+            let (rel, rest) = split_target(&target);
+            let file: PathBuf = book::src_dir().join(&rel);
+            assert!(file.exists(), "{}: includes missing file {rel}", ch.name());
+            let text = read(&file);
+            if rel.ends_with(".snap") {
+                let body = book::read_snapshot(&file).unwrap();
+                assert_eq!(
+                    rest.as_deref(),
+                    Some(format!("{}:", body.first_line).as_str()),
+                    "{}: include of {rel} must start at the snapshot's body, line {}",
+                    ch.name(),
+                    body.first_line
+                );
+                let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+                let (owner, section) = stem.split_once("__").expect("CHAPTER__SECTION.snap");
+                assert_eq!(
+                    owner,
+                    ch.name(),
+                    "{}: shows another chapter's output",
+                    ch.name()
+                );
+                let now = sections
+                    .iter()
+                    .find(|(n, _)| *n == section)
+                    .unwrap_or_else(|| panic!("{}: no section named {section}", ch.name()));
+                assert_eq!(
+                    body.text.trim_end(),
+                    now.1.trim_end(),
+                    "{}: the page shows output that differs from what the chapter prints now",
+                    stem
+                );
+                shown.insert(section.to_string());
+            } else if let Some(anchor) =
+                rest.filter(|r| !r.chars().next().unwrap_or('0').is_ascii_digit())
+            {
+                assert!(
+                    text.contains(&format!("ANCHOR: {anchor}\n"))
+                        && text.contains(&format!("ANCHOR_END: {anchor}\n")),
+                    "{}: {rel} has no anchor {anchor}",
+                    ch.name()
+                );
+            }
+        }
+        for (name, _) in &sections {
+            assert!(
+                shown.contains(*name),
+                "{}: section {name} is not shown on the page",
+                ch.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_plot_is_what_the_chapter_draws_now() {
+    for ch in chapters::all() {
+        let page = read(&book::src_dir().join(format!("{}.md", ch.name())));
+        let plots = ch.plots().expect("the chapter draws");
+        for p in &plots {
+            let path = book::plot_dir(ch.name()).join(p.file_name());
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                on_disk == p.svg,
+                "{} is missing or stale: run `cargo run --release --bin book`",
+                path.display()
+            );
+        }
+        for link in plot_links(&page) {
+            let expected = format!("plots/{}/", ch.name());
+            assert!(
+                link.starts_with(&expected),
+                "{}: links another chapter's plot {link}",
+                ch.name()
+            );
+            let name = link.trim_start_matches(&expected);
+            assert!(
+                plots.iter().any(|p| p.file_name() == name),
+                "{}: the page shows {link}, which the chapter does not draw",
+                ch.name()
+            );
+        }
+        for p in &plots {
+            assert!(
+                page.contains(&format!("plots/{}/{}", ch.name(), p.file_name())),
+                "{}: plot {} is drawn but not shown on the page",
+                ch.name(),
+                p.file_name()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_runs_its_crate_and_ends_with_key_takeaways() {
+    for ch in chapters::all() {
+        let page = read(&book::src_dir().join(format!("{}.md", ch.name())));
+        assert!(
+            page.contains(&format!("cargo run -p {}", ch.name())),
+            "{}: the page does not say how to run its crate",
+            ch.name()
+        );
+        let last_heading = page.lines().rfind(|l| l.starts_with("## "));
+        assert_eq!(
+            last_heading,
+            Some("## Key takeaways"),
+            "{}: must end with key takeaways",
+            ch.name()
+        );
+    }
+}
+
+#[test]
+fn snapshot_reader_finds_the_body_line() {
+    let dir = std::env::temp_dir().join(format!("tidy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("x.snap");
+    std::fs::write(&f, "---\nsource: tests/chapters.rs\n---\nhello\nworld\n").unwrap();
+    let body = book::read_snapshot(&f).unwrap();
+    assert_eq!(body.first_line, 4);
+    assert_eq!(body.text, "hello\nworld");
+    std::fs::write(&f, "no header\n").unwrap();
+    assert!(book::read_snapshot(&f).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
