@@ -57,6 +57,7 @@ pub fn mae(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
     mae_elementwise(pred, target)?.mean_all()
 }
 
+// ANCHOR: huber
 /// Huber per element: `½e²` where `|e| < δ`, `δ(|e| − ½δ)` elsewhere.
 pub fn huber_elementwise(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> {
     check_same_shape(pred, target, "huber")?;
@@ -71,6 +72,7 @@ pub fn huber_elementwise(pred: &Tensor, target: &Tensor, delta: f64) -> Result<T
     // inside · quadratic + (1 − inside) · linear
     (&inside * quadratic)? + ((1.0 - inside)? * linear)?
 }
+// ANCHOR_END: huber
 
 /// Huber loss with threshold `delta`: PyTorch's `HuberLoss(delta)`.
 /// Note the ½ on the quadratic branch, which makes both branches meet with slope δ.
@@ -78,6 +80,7 @@ pub fn huber(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> {
     huber_elementwise(pred, target, delta)?.mean_all()
 }
 
+// ANCHOR: stable_bce
 /// `max(−z, 0)`, detached: the shift that keeps every `exp` below 1.
 fn neg_part(z: &Tensor) -> Result<Tensor> {
     Ok(z.neg()?.relu()?.detach())
@@ -113,6 +116,8 @@ pub fn bce_with_logits_elementwise(
     ((1.0 - target)? * logits)? + weighted
 }
 
+// ANCHOR_END: stable_bce
+
 /// Binary cross-entropy on logits: PyTorch's `BCEWithLogitsLoss(pos_weight=…)`.
 pub fn bce_with_logits(
     logits: &Tensor,
@@ -122,6 +127,7 @@ pub fn bce_with_logits(
     bce_with_logits_elementwise(logits, target, pos_weight)?.mean_all()
 }
 
+// ANCHOR: naive_bce
 /// Naive binary cross-entropy per element: `σ(z)` first, then
 /// `−(y·log p + (1 − y)·log(1 − p))`.
 pub fn naive_bce_elementwise(logits: &Tensor, target: &Tensor) -> Result<Tensor> {
@@ -131,6 +137,7 @@ pub fn naive_bce_elementwise(logits: &Tensor, target: &Tensor) -> Result<Tensor>
     let neg = ((1.0 - target)? * (1.0 - &p)?.log()?)?;
     (pos + neg)?.neg()
 }
+// ANCHOR_END: naive_bce
 
 /// Binary cross-entropy the unstable way. In f32, `σ(z)` rounds to exactly 1
 /// from `z ≈ 16.7` on, `log(1 − p)` is then `−∞`, and even a correct label
@@ -172,6 +179,7 @@ pub fn cross_entropy_elementwise(logits: &Tensor, targets: &Tensor) -> Result<Te
         .neg()
 }
 
+// ANCHOR: cross_entropy
 /// Cross-entropy on `(N, C)` logits and `N` class indices: PyTorch's
 /// `CrossEntropyLoss(weight=…)`. With class weights `w`, each sample's loss is
 /// multiplied by `w[target]` and the sum is divided by `Σ w[target]`, not by N.
@@ -193,7 +201,9 @@ pub fn cross_entropy(logits: &Tensor, targets: &Tensor, weights: Option<&[f64]>)
         .sum_all()?
         .broadcast_div(&w_t.sum_all()?)
 }
+// ANCHOR_END: cross_entropy
 
+// ANCHOR: focal
 /// Focal loss per element, with torchvision's `sigmoid_focal_loss` semantics:
 /// `α_t · (1 − p_t)^γ · BCE(z, y)`, where `p_t` is the probability given to the
 /// true class and `α_t = α·y + (1 − α)(1 − y)`. A negative `alpha` turns the α
@@ -228,6 +238,7 @@ pub fn focal_loss_elementwise(
         Ok(loss)
     }
 }
+// ANCHOR_END: focal
 
 /// Focal loss (Lin et al., 2017), mean-reduced: torchvision's
 /// `sigmoid_focal_loss(…, alpha, gamma, reduction="mean")`.
