@@ -143,6 +143,18 @@ mod tests {
 /// A number with six significant digits, in fixed or scientific notation as
 /// suits its size (like C's `%g`); for tools where values span many scales.
 pub fn g6(x: f64) -> String {
+    g(x, 6)
+}
+
+/// Like [`g6`] with four significant digits: compact, for tables whose values
+/// span many orders of magnitude.
+pub fn g4(x: f64) -> String {
+    g(x, 4)
+}
+
+/// `x` with `digits` significant digits, fixed or scientific as suits its size.
+pub fn g(x: f64, digits: usize) -> String {
+    let digits = digits.max(1);
     if !x.is_finite() {
         return fixed(x, 0);
     }
@@ -150,8 +162,8 @@ pub fn g6(x: f64) -> String {
         return "0".to_string();
     }
     let mag = x.abs().log10().floor() as i32;
-    if (-4..6).contains(&mag) {
-        let decimals = (5 - mag).max(0) as usize;
+    if (-4..digits as i32).contains(&mag) {
+        let decimals = (digits as i32 - 1 - mag).max(0) as usize;
         let s = format!("{x:.decimals$}");
         let s = if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -160,7 +172,7 @@ pub fn g6(x: f64) -> String {
         };
         if s == "-0" { "0".to_string() } else { s }
     } else {
-        format!("{x:.5e}")
+        format!("{x:.prec$e}", prec = digits - 1)
     }
 }
 
@@ -174,5 +186,8 @@ mod g6_tests {
         assert_eq!(super::g6(1e4), "10000");
         assert_eq!(super::g6(4.1399e-8), "4.13990e-8");
         assert_eq!(super::g6(0.0), "0");
+        assert_eq!(super::g4(9.5367e-7), "9.537e-7");
+        assert_eq!(super::g4(3.3617), "3.362");
+        assert_eq!(super::g4(1.0), "1");
     }
 }

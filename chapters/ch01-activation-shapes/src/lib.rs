@@ -13,7 +13,7 @@ use shared::activations::{self, Activation, value_and_grad};
 use shared::chapter::Section;
 use shared::cli::CommonArgs;
 use shared::plot::{LineChart, Plot, Series, linspace};
-use shared::table::{Table, f4, fixed, sci};
+use shared::table::{Table, f4, fixed, g4, sci};
 
 /// Chapter 1: activation shapes — values, derivatives and failure modes.
 #[derive(Parser, Debug, Clone)]
@@ -118,16 +118,24 @@ fn values(opts: &Options, out: &mut dyn Write) -> Result<()> {
 // ANCHOR_END: values
 
 // ANCHOR: derivatives
+/// `f'(at)` and `f'(-at)` for each activation, through autograd in f32.
+pub fn derivatives_at(opts: &Options) -> Result<Vec<(Activation, f64, f64)>> {
+    activations(opts)
+        .into_iter()
+        .map(|act| {
+            let d = value_and_grad(|z| act.apply(z), &[opts.at, -opts.at], DType::F32)?.grad;
+            Ok((act, d[0], d[1]))
+        })
+        .collect()
+}
+
 fn derivatives(opts: &Options, out: &mut dyn Write) -> Result<()> {
     let (left, right) = (opts.at, -opts.at);
-    let small = |d: f64| {
-        if d == 0.0 {
-            "zero: no gradient at all"
-        } else if d.abs() < opts.threshold {
-            "small"
-        } else {
-            ""
-        }
+    // One criterion for every activation.
+    let flag = |d: f64| match d {
+        0.0 => "zero: no gradient at all",
+        d if d.abs() < opts.threshold => "small",
+        _ => "",
     };
     let mut table = Table::new(&[
         "activation".to_string(),
@@ -136,15 +144,8 @@ fn derivatives(opts: &Options, out: &mut dyn Write) -> Result<()> {
         format!("|f'({left})| < {}?", opts.threshold),
         format!("|f'({right})| < {}?", opts.threshold),
     ]);
-    for act in activations(opts) {
-        let d = value_and_grad(|z| act.apply(z), &[left, right], DType::F32)?.grad;
-        table.row(&[
-            act.name().to_string(),
-            fixed(d[0], 6),
-            fixed(d[1], 6),
-            small(d[0]).to_string(),
-            small(d[1]).to_string(),
-        ]);
+    for (act, l, r) in derivatives_at(opts)? {
+        table.row(&[act.name(), &fixed(l, 6), &fixed(r, 6), flag(l), flag(r)]);
     }
     write!(out, "{table}")?;
     writeln!(
@@ -158,28 +159,51 @@ fn derivatives(opts: &Options, out: &mut dyn Write) -> Result<()> {
 // ANCHOR_END: derivatives
 
 // ANCHOR: max_slope
+/// The largest derivative on [-6, 6] (steps of 0.01), in f64, and where it is reached.
+pub struct MaxSlope {
+    pub activation: Activation,
+    pub max: f64,
+    /// Every grid point where `f'` equals the maximum.
+    pub at: Vec<f64>,
+}
+
+pub fn max_slopes(opts: &Options) -> Result<Vec<MaxSlope>> {
+    let grid = linspace(-6.0, 6.0, 1201);
+    activations(opts)
+        .into_iter()
+        .map(|activation| {
+            let d = value_and_grad(|z| activation.apply(z), &grid, DType::F64)?;
+            let max = d.grad.iter().copied().fold(f64::MIN, f64::max);
+            let at = grid
+                .iter()
+                .zip(&d.grad)
+                .filter(|(_, g)| **g == max)
+                .map(|(z, _)| *z)
+                .collect();
+            Ok(MaxSlope {
+                activation,
+                max,
+                at,
+            })
+        })
+        .collect()
+}
+
 fn max_slope(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let grid = linspace(-6.0, 6.0, 1201); // steps of 0.01
-    let mut table = Table::new(&[
-        "activation",
-        "max f'(z)",
-        "at z",
-        "max f' ^ 10",
-        "max f' ^ 20",
-    ]);
-    for act in activations(opts) {
-        let d = value_and_grad(|z| act.apply(z), &grid, DType::F64)?;
-        let (i, m) =
-            d.grad.iter().enumerate().fold(
-                (0, f64::MIN),
-                |best, (i, &g)| if g > best.1 { (i, g) } else { best },
-            );
+    let mut table = Table::new(&["activation", "max f'(z)", "at z", "max f'^10", "max f'^20"]);
+    for m in max_slopes(opts)? {
+        // One point, or a whole plateau (ReLU's family: every z > 0).
+        let at = match m.at.as_slice() {
+            [z] => fixed(*z, 2),
+            [first, .., last] => format!("{first:.2} to {last:.2}"),
+            [] => "-".to_string(),
+        };
         table.row(&[
-            act.name().to_string(),
-            f4(m),
-            fixed(grid[i], 2),
-            sci(m.powi(10)),
-            sci(m.powi(20)),
+            m.activation.name().to_string(),
+            f4(m.max),
+            at,
+            g4(m.max.powi(10)),
+            g4(m.max.powi(20)),
         ]);
     }
     write!(out, "{table}")?;
@@ -326,36 +350,54 @@ fn softmax(_opts: &Options, out: &mut dyn Write) -> Result<()> {
 // ANCHOR_END: softmax
 
 // ANCHOR: kinks
-fn kinks(opts: &Options, out: &mut dyn Write) -> Result<()> {
+/// A derivative at a kink: what `shared` (PyTorch's rule) and Candle's built-in report.
+pub struct Kink {
+    pub function: String,
+    pub shared: f64,
+    pub candle: f64,
+    pub candle_name: &'static str,
+}
+
+pub fn kinks_at_zero(slope: f64) -> Result<Vec<Kink>> {
     let at_zero = |f: &dyn Fn(&Tensor) -> Result<Tensor>| -> Result<f64> {
         Ok(value_and_grad(f, &[0.0], DType::F32)?.grad[0])
     };
-    let s = opts.slope;
+    let abs_pytorch = |z: &Tensor| shared::losses::mae_elementwise(z, &z.zeros_like()?);
+    Ok(vec![
+        Kink {
+            function: "ReLU'(0)".into(),
+            shared: at_zero(&activations::relu)?,
+            candle: at_zero(&activations::candle_relu)?,
+            candle_name: "Tensor::relu",
+        },
+        Kink {
+            function: format!("LeakyReLU'(0), slope {slope}"),
+            shared: at_zero(&|z| activations::leaky_relu(z, slope))?,
+            candle: at_zero(&|z| activations::candle_leaky_relu(z, slope))?,
+            candle_name: "candle_nn::ops::leaky_relu",
+        },
+        Kink {
+            function: "|z|'(0)".into(),
+            shared: at_zero(&abs_pytorch)?,
+            candle: at_zero(&|z| z.abs())?,
+            candle_name: "Tensor::abs",
+        },
+    ])
+}
+
+fn kinks(opts: &Options, out: &mut dyn Write) -> Result<()> {
     let mut table = Table::new(&[
         "function at z = 0",
         "shared (PyTorch's rule)",
         "Candle built-in",
     ]);
-    table.row(&[
-        "ReLU'(0)".to_string(),
-        f4(at_zero(&activations::relu)?),
-        format!("{} (Tensor::relu)", f4(at_zero(&activations::candle_relu)?)),
-    ]);
-    table.row(&[
-        format!("LeakyReLU'(0), slope {s}"),
-        f4(at_zero(&|z| activations::leaky_relu(z, s))?),
-        format!(
-            "{} (candle_nn::ops::leaky_relu)",
-            f4(at_zero(&|z| activations::candle_leaky_relu(z, s))?)
-        ),
-    ]);
-    table.row(&[
-        "|z|'(0)".to_string(),
-        f4(at_zero(&|z| {
-            shared::losses::mae_elementwise(z, &z.zeros_like()?)
-        })?),
-        format!("{} (Tensor::abs)", f4(at_zero(&|z| z.abs())?)),
-    ]);
+    for k in kinks_at_zero(opts.slope)? {
+        table.row(&[
+            k.function,
+            f4(k.shared),
+            format!("{} ({})", f4(k.candle), k.candle_name),
+        ]);
+    }
     write!(out, "{table}")?;
     Ok(())
 }

@@ -1,0 +1,54 @@
+//! The chapter's claims, checked on the data it prints.
+
+use ch01_activation_shapes::{Options, derivatives_at, kinks_at_zero, max_slopes};
+use shared::activations::Activation;
+
+fn opts() -> Options {
+    Options::default()
+}
+
+#[test]
+fn sigmoids_largest_derivative_is_a_quarter_at_zero() {
+    let sigmoid = max_slopes(&opts())
+        .unwrap()
+        .into_iter()
+        .find(|m| m.activation == Activation::Sigmoid)
+        .unwrap();
+    assert!((sigmoid.max - 0.25).abs() < 1e-12);
+    assert_eq!(sigmoid.at, vec![0.0]);
+    // ten layers at best: below 1e-6
+    assert!(sigmoid.max.powi(10) < 1e-6);
+}
+
+#[test]
+fn gelu_and_tanh_are_both_small_at_minus_three_and_only_sigmoid_tanh_saturate_at_plus_three() {
+    let o = opts();
+    for (act, left, right) in derivatives_at(&o).unwrap() {
+        match act {
+            Activation::Gelu
+            | Activation::Tanh
+            | Activation::Sigmoid
+            | Activation::LeakyRelu { .. } => {
+                assert!(left.abs() < o.threshold, "{}: {left}", act.name())
+            }
+            Activation::Relu => assert_eq!(left, 0.0),
+            _ => assert!(left.abs() >= o.threshold, "{}: {left}", act.name()),
+        }
+        let saturates = matches!(act, Activation::Sigmoid | Activation::Tanh);
+        assert_eq!(
+            right.abs() < o.threshold,
+            saturates,
+            "{} at +3: {right}",
+            act.name()
+        );
+    }
+}
+
+#[test]
+fn candle_builtins_disagree_with_pytorch_at_the_kink() {
+    let k = kinks_at_zero(0.01).unwrap();
+    assert_eq!((k[0].shared, k[0].candle), (0.0, 1.0)); // ReLU
+    assert!((k[1].shared - 0.01).abs() < 1e-7); // LeakyReLU, PyTorch: the slope
+    assert!((k[1].candle - 0.505).abs() < 1e-7); // candle-nn: the tie split in half
+    assert_eq!((k[2].shared, k[2].candle), (0.0, 1.0)); // |z|
+}
