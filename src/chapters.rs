@@ -5,7 +5,10 @@
 use shared::chapter::Chapter;
 
 pub fn all() -> Vec<&'static dyn Chapter> {
-    vec![&ch01_activation_shapes::Chapter]
+    vec![
+        &ch01_activation_shapes::Chapter,
+        &ch04_loss_task_mismatch::Chapter,
+    ]
 }
 
 /// The chapter with this crate name.

@@ -1,0 +1,207 @@
+//! The chapter's headline claims, asserted on the data its experiments return
+//! at the default flags.
+
+use ch04_loss_task_mismatch::{
+    Loss, MultiLoss, Options, compare, constant_scan, easy_data, gradient_at, hard_settings,
+    multiclass_results, wrong_start_runs,
+};
+use clap::Parser;
+
+fn opts() -> Options {
+    Options::default()
+}
+
+fn scores(
+    rows: &[(Loss, ch04_loss_task_mismatch::setup::BinaryScores)],
+    loss: Loss,
+) -> &ch04_loss_task_mismatch::setup::BinaryScores {
+    &rows
+        .iter()
+        .find(|(l, _)| *l == loss)
+        .expect("every loss is trained")
+        .1
+}
+
+#[test]
+fn the_best_constant_under_mse_and_log_loss_is_the_class_rate() {
+    let s = constant_scan(&opts()).unwrap();
+    assert!(
+        (s.rate - 0.3).abs() < 0.02,
+        "about 30% positives, got {}",
+        s.rate
+    );
+    // The grid steps by 0.001: the best grid point is the rate itself.
+    assert!(
+        (s.mse_best - s.rate).abs() < 5e-4,
+        "MSE best at {}, rate {}",
+        s.mse_best,
+        s.rate
+    );
+    assert!(
+        (s.log_loss_best - s.rate).abs() < 5e-4,
+        "log-loss best at {}",
+        s.log_loss_best
+    );
+    let min_mse = s.grid.iter().map(|g| g.1).fold(f64::INFINITY, f64::min);
+    assert!((min_mse - s.rate * (1.0 - s.rate)).abs() < 1e-9);
+    // Training an intercept-only model lands there too, with either loss.
+    for (loss, p) in &s.intercept_only {
+        assert!(
+            (p - s.rate).abs() < 1e-3,
+            "{loss:?} intercept-only predicts {p}"
+        );
+    }
+}
+
+#[test]
+fn on_easy_data_mse_classifies_as_well_as_bce_but_is_badly_calibrated() {
+    let o = opts();
+    let (train, test) = easy_data(&o);
+    let rows = compare(&train, &test, &o).unwrap();
+    let (mse, bce) = (scores(&rows, Loss::MseRaw), scores(&rows, Loss::Bce));
+    assert!(
+        (mse.accuracy - bce.accuracy).abs() < 0.01,
+        "accuracy {} vs {}",
+        mse.accuracy,
+        bce.accuracy
+    );
+    assert!(
+        bce.ece < 0.5 * mse.ece,
+        "ECE: BCE {} vs MSE {}",
+        bce.ece,
+        mse.ece
+    );
+    assert!(bce.log_loss < mse.log_loss);
+    assert!(
+        mse.outside > 0.1,
+        "raw MSE outputs outside [0,1]: {}",
+        mse.outside
+    );
+    assert!(mse.min < 0.0 && mse.max > 1.0);
+    assert_eq!(bce.outside, 0.0);
+    // Squared error through a sigmoid is a proper score: calibrated like BCE.
+    let sig = scores(&rows, Loss::MseSigmoid);
+    assert!(sig.ece < 0.5 * mse.ece && (sig.accuracy - bce.accuracy).abs() < 0.01);
+}
+
+#[test]
+fn mse_through_a_sigmoid_loses_its_gradient_when_confidently_wrong() {
+    let z = [-8.0, 2.0];
+    let raw = gradient_at(Loss::MseRaw, &z).unwrap();
+    let sig = gradient_at(Loss::MseSigmoid, &z).unwrap();
+    let bce = gradient_at(Loss::Bce, &z).unwrap();
+    // Label 1 at logit −8: BCE pushes with almost full strength, MSE∘σ barely.
+    assert!(
+        bce[0] < -0.99 && sig[0].abs() < 1e-3,
+        "bce {} sig {}",
+        bce[0],
+        sig[0]
+    );
+    // Raw MSE pushes a correct, confident output of 2 back down towards 1.
+    assert!((raw[1] - 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn from_a_confidently_wrong_start_gradient_descent_stalls_with_mse_on_sigmoid() {
+    let runs = wrong_start_runs(&opts()).unwrap();
+    let last = |loss: Loss, opt: &str| {
+        let r = runs
+            .iter()
+            .find(|r| r.loss == loss && r.optimiser == opt)
+            .unwrap();
+        r.accuracy.last().unwrap().1
+    };
+    let (sig_gd, bce_gd) = (
+        last(Loss::MseSigmoid, "gradient descent"),
+        last(Loss::Bce, "gradient descent"),
+    );
+    assert!(
+        bce_gd > 0.9 && sig_gd < bce_gd - 0.2,
+        "GD: MSE∘σ {sig_gd}, BCE {bce_gd}"
+    );
+    // Adam rescales each gradient by its own size, and both recover.
+    assert!(last(Loss::MseSigmoid, "Adam") > 0.9 && last(Loss::Bce, "Adam") > 0.9);
+}
+
+#[test]
+fn rare_positives_leave_mse_at_the_majority_class_and_far_positives_pull_it_off() {
+    let settings = hard_settings(&opts()).unwrap();
+    let (rare, far) = (&settings[0], &settings[1]);
+    let (mse, bce) = (
+        scores(&rare.results, Loss::MseRaw),
+        scores(&rare.results, Loss::Bce),
+    );
+    assert!(
+        mse.recall < 0.1 && bce.recall > 0.5,
+        "rare recall: MSE {} BCE {}",
+        mse.recall,
+        bce.recall
+    );
+    assert!(
+        (mse.accuracy - rare.majority_accuracy).abs() < 0.01,
+        "MSE is no better than the majority class"
+    );
+    let (mse, bce) = (
+        scores(&far.results, Loss::MseRaw),
+        scores(&far.results, Loss::Bce),
+    );
+    assert!(
+        mse.recall < bce.recall - 0.2,
+        "far recall: MSE {} BCE {}",
+        mse.recall,
+        bce.recall
+    );
+    assert!(mse.accuracy < bce.accuracy - 0.05);
+    assert!(
+        mse.ece > 4.0 * bce.ece,
+        "far ECE: MSE {} BCE {}",
+        mse.ece,
+        bce.ece
+    );
+}
+
+#[test]
+fn mse_on_one_hot_masks_the_middle_of_three_classes_in_a_row() {
+    let rows = multiclass_results(&opts()).unwrap();
+    let get =
+        |task: &str, loss: MultiLoss| &rows.iter().find(|r| r.0 == task && r.1 == loss).unwrap().3;
+    // Four classes, each on its own feature: MSE does about as well as cross-entropy.
+    let (mse4, ce4) = (
+        get("four classes", MultiLoss::MseOneHot),
+        get("four classes", MultiLoss::CrossEntropy),
+    );
+    assert!((mse4.accuracy - ce4.accuracy).abs() < 0.03);
+    // Three classes in a row: MSE never predicts the middle one.
+    let (mse3, ce3) = (
+        get("three in a row", MultiLoss::MseOneHot),
+        get("three in a row", MultiLoss::CrossEntropy),
+    );
+    assert!(
+        mse3.recall[1] < 0.05 && ce3.recall[1] > 0.85,
+        "middle recall {} vs {}",
+        mse3.recall[1],
+        ce3.recall[1]
+    );
+    assert!(ce3.accuracy > mse3.accuracy + 0.2);
+    assert!(mse3.outside > 0.1 && ce3.outside == 0.0);
+}
+
+#[test]
+fn bad_flag_values_are_refused_by_the_parser() {
+    for args in [
+        ["--positive-rate", "1"],
+        ["--positive-rate", "0"],
+        ["--rare-rate", "nan"],
+        ["--far-share", "1.5"],
+        ["--lr", "0"],
+        ["--steps", "0"],
+        ["--bins", "0"],
+        ["--separation", "inf"],
+    ] {
+        let argv = ["ch04-loss-task-mismatch", args[0], args[1]];
+        assert!(
+            Options::try_parse_from(argv).is_err(),
+            "{args:?} was accepted"
+        );
+    }
+}
