@@ -7,6 +7,8 @@ use shared::chapter::Chapter;
 pub fn all() -> Vec<&'static dyn Chapter> {
     vec![
         &ch01_activation_shapes::Chapter,
+        &ch02_vanishing_gradients::Chapter,
+        &ch03_regression_losses::Chapter,
         &ch04_loss_task_mismatch::Chapter,
     ]
 }

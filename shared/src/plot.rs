@@ -63,6 +63,18 @@ pub struct LineChart {
     pub log_y: bool,
     /// Width and height in pixels.
     pub size: (u32, u32),
+    /// Where the legend goes, so it does not hide the data.
+    pub legend: Legend,
+}
+
+/// A corner of the plotting area for the legend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Legend {
+    #[default]
+    UpperLeft,
+    UpperRight,
+    LowerLeft,
+    LowerRight,
 }
 
 impl LineChart {
@@ -80,7 +92,16 @@ impl LineChart {
             y_range: None,
             log_y: false,
             size: (640, 420),
+            legend: Legend::UpperLeft,
         }
+    }
+    pub fn legend(mut self, corner: Legend) -> Self {
+        self.legend = corner;
+        self
+    }
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.size = (width, height);
+        self
     }
     pub fn series(mut self, s: Series) -> Self {
         self.series.push(s);
@@ -118,10 +139,15 @@ impl LineChart {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
+            let clip = Clip {
+                x: (x0, x1),
+                y: (y0, y1),
+                log_y: self.log_y,
+            };
             if self.log_y {
-                self.draw(&root, x0..x1, (y0..y1).log_scale(), &usable)?;
+                self.draw(&root, x0..x1, (y0..y1).log_scale(), &clip)?;
             } else {
-                self.draw(&root, x0..x1, y0..y1, &usable)?;
+                self.draw(&root, x0..x1, y0..y1, &clip)?;
             }
             root.present().map_err(PlotError::from_plotters)?;
         }
@@ -133,7 +159,7 @@ impl LineChart {
         root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
         x: std::ops::Range<f64>,
         y: Y,
-        usable: &dyn Fn(&(f64, f64)) -> bool,
+        clip: &Clip,
     ) -> Result<(), PlotError>
     where
         Y: AsRangedCoord<Value = f64>,
@@ -154,6 +180,10 @@ impl LineChart {
             .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", 17))
             .label_style(("sans-serif", 14))
+            .x_label_formatter(&|v| tick_label(*v, clip.x.1 - clip.x.0))
+            .y_label_formatter(&|v| {
+                tick_label(*v, if clip.log_y { 0.0 } else { clip.y.1 - clip.y.0 })
+            })
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(e)?;
@@ -161,10 +191,7 @@ impl LineChart {
             let color = Palette99::pick(i).to_rgba();
             let style = color.stroke_width(2);
             let mut first = true;
-            for segment in s.points.split(|p| !usable(p)) {
-                if segment.is_empty() {
-                    continue;
-                }
+            for segment in clip.segments(&s.points) {
                 let drawn = chart
                     .draw_series(LineSeries::new(segment.iter().copied(), style))
                     .map_err(e)?;
@@ -179,7 +206,12 @@ impl LineChart {
         if self.series.len() > 1 || self.series.iter().any(|s| !s.label.is_empty()) {
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
+                .position(match self.legend {
+                    Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+                    Legend::UpperRight => SeriesLabelPosition::UpperRight,
+                    Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+                    Legend::LowerRight => SeriesLabelPosition::LowerRight,
+                })
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK)
                 .label_font(("sans-serif", 15))
@@ -188,6 +220,126 @@ impl LineChart {
         }
         Ok(())
     }
+}
+
+/// The visible rectangle: lines leaving it are cut at its edge, so a curve
+/// that runs off the chart does not appear to level off along the border.
+struct Clip {
+    x: (f64, f64),
+    y: (f64, f64),
+    log_y: bool,
+}
+
+impl Clip {
+    /// y in the space where lines are straight: log10(y) on a log axis.
+    fn fy(&self, y: f64) -> f64 {
+        if self.log_y { y.log10() } else { y }
+    }
+    fn inv_fy(&self, y: f64) -> f64 {
+        if self.log_y { 10f64.powf(y) } else { y }
+    }
+
+    /// The visible pieces of a polyline. Non-finite points (and non-positive
+    /// ones on a log axis) break the line.
+    fn segments(&self, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+        let usable =
+            |(x, y): (f64, f64)| x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0);
+        let (y0, y1) = (self.fy(self.y.0), self.fy(self.y.1));
+        let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut current: Vec<(f64, f64)> = Vec::new();
+        let mut flush = |current: &mut Vec<(f64, f64)>| {
+            if current.len() > 1 {
+                out.push(std::mem::take(current));
+            } else {
+                current.clear();
+            }
+        };
+        for w in points.windows(2) {
+            let (p, q) = (w[0], w[1]);
+            if !usable(p) || !usable(q) {
+                flush(&mut current);
+                continue;
+            }
+            let a = (p.0, self.fy(p.1));
+            let b = (q.0, self.fy(q.1));
+            match clip_segment(a, b, self.x, (y0.min(y1), y0.max(y1))) {
+                None => flush(&mut current),
+                Some((c, d)) => {
+                    let c = (c.0, self.inv_fy(c.1));
+                    let d = (d.0, self.inv_fy(d.1));
+                    if current.last() != Some(&c) {
+                        flush(&mut current);
+                        current.push(c);
+                    }
+                    current.push(d);
+                }
+            }
+        }
+        flush(&mut current);
+        out
+    }
+}
+
+/// Liang–Barsky: the part of segment `a`–`b` inside the rectangle, if any.
+/// Endpoints inside are returned unchanged, so consecutive pieces join exactly.
+fn clip_segment(
+    a: (f64, f64),
+    b: (f64, f64),
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Option<((f64, f64), (f64, f64))> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.0 - x0),
+        (dx, x1 - a.0),
+        (-dy, a.1 - y0),
+        (dy, y1 - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| {
+        if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            (a.0 + t * dx, a.1 + t * dy)
+        }
+    };
+    Some((at(t0), at(t1)))
+}
+
+/// An axis tick: at most four significant digits, trailing zeros trimmed,
+/// scientific notation for very small or large magnitudes (log axes), and
+/// never "-0". `span` is the axis range on a linear axis (0 on a log axis):
+/// a tick that is zero up to rounding prints as 0.
+fn tick_label(v: f64, span: f64) -> String {
+    if v == 0.0 || v.abs() < span.abs() * 1e-9 {
+        return "0".to_string();
+    }
+    let a = v.abs();
+    if !(1e-3..1e5).contains(&a) {
+        let s = format!("{v:.2e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exp}");
+    }
+    crate::table::g(v, 4)
 }
 
 /// The range of `values`, widened by 5% on each side when `pad` is set;
@@ -268,6 +420,38 @@ mod tests {
         for text in [">\nSigmoid\n<", ">\nf(z)\n<", ">\nf&apos;\n<", ">\nz\n<"] {
             assert!(a.contains(text), "{text} missing from the SVG:\n{a}");
         }
+    }
+
+    #[test]
+    fn lines_are_cut_at_the_edge_of_the_visible_range() {
+        let clip = Clip {
+            x: (0.0, 10.0),
+            y: (0.0, 1.0),
+            log_y: false,
+        };
+        // up from (0, 0) to (2, 2): leaves the chart at (1, 1); comes back down later
+        let segs = clip.segments(&[(0.0, 0.0), (2.0, 2.0), (4.0, 2.0), (6.0, 0.0), (8.0, 0.0)]);
+        assert_eq!(
+            segs,
+            vec![
+                vec![(0.0, 0.0), (1.0, 1.0)],
+                vec![(5.0, 1.0), (6.0, 0.0), (8.0, 0.0)]
+            ]
+        );
+        // a NaN breaks the line
+        let segs = clip.segments(&[(0.0, 0.5), (1.0, f64::NAN), (2.0, 0.5), (3.0, 0.5)]);
+        assert_eq!(segs, vec![vec![(2.0, 0.5), (3.0, 0.5)]]);
+    }
+
+    #[test]
+    fn tick_labels_are_short_and_never_minus_zero() {
+        assert_eq!(tick_label(-0.0, 1.0), "0");
+        assert_eq!(tick_label(-5.551115123125783e-17, 2.0), "0");
+        assert_eq!(tick_label(0.25, 1.0), "0.25");
+        assert_eq!(tick_label(3.0, 6.0), "3");
+        assert_eq!(tick_label(9.99999999e-5, 0.0), "1e-4");
+        assert_eq!(tick_label(2.5e-7, 0.0), "2.5e-7");
+        assert_eq!(tick_label(100000.0, 0.0), "1e5");
     }
 
     #[test]

@@ -1,0 +1,162 @@
+//! The chapter's headline claims, asserted on the data its sections print.
+
+use ch03_regression_losses::{
+    Loss, OUTLIER_TARGETS, Options, PREDICTIONS, TARGETS, breakdown, huber_as_written, join,
+    robustness, sweep,
+};
+use clap::Parser;
+use shared::losses;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+const HUBER5: Loss = Loss::Huber { delta: 5.0 };
+
+#[test]
+fn the_four_deliveries_give_pytorchs_figures() {
+    let value = |loss, target: &[f32]| breakdown(loss, &PREDICTIONS, target).unwrap().value;
+    // nn.MSELoss, nn.L1Loss, nn.HuberLoss(delta=5.0), as PyTorch prints them.
+    assert!(close(value(Loss::Mse, &TARGETS), 26.25));
+    assert!(close(value(Loss::Mae, &TARGETS), 4.75));
+    assert!(close(value(HUBER5, &TARGETS), 12.5));
+    assert!(close(value(Loss::Mse, &OUTLIER_TARGETS), 778.5));
+    assert!(close(value(Loss::Mae, &OUTLIER_TARGETS), 17.5));
+    // The source rounds this one to 76.1.
+    assert!(close(value(HUBER5, &OUTLIER_TARGETS), 76.125));
+}
+
+#[test]
+fn the_outlier_dominates_mse_and_its_gradient() {
+    let b = breakdown(Loss::Mse, &PREDICTIONS, &OUTLIER_TARGETS).unwrap();
+    assert!(b.loss_share(3) > 0.95, "{}", b.loss_share(3));
+    assert!(b.grad_share(3) > 0.75, "{}", b.grad_share(3));
+    // d/dŷ mean(e²) = 2e/N: grows with the error.
+    for (g, e) in b.grad.iter().zip(&b.errors) {
+        assert!(close(*g, 2.0 * e / 4.0));
+    }
+    // The contributions add up to the loss.
+    assert!(close(b.contributions.iter().sum(), b.value));
+}
+
+#[test]
+fn mae_gradient_is_a_constant_one_over_n() {
+    let b = breakdown(Loss::Mae, &PREDICTIONS, &OUTLIER_TARGETS).unwrap();
+    for (g, e) in b.grad.iter().zip(&b.errors) {
+        assert!(close(*g, e.signum() / 4.0), "{g} for error {e}");
+        assert!(close(b.grad_share(0), 0.25));
+    }
+}
+
+#[test]
+fn huber_gradient_is_clipped_at_delta_over_n() {
+    let b = breakdown(HUBER5, &PREDICTIONS, &OUTLIER_TARGETS).unwrap();
+    for (g, e) in b.grad.iter().zip(&b.errors) {
+        assert!(g.abs() <= 5.0 / 4.0 + 1e-9);
+        let expected = e.clamp(-5.0, 5.0) / 4.0;
+        assert!(close(*g, expected), "{g} for error {e}");
+    }
+    // The outlier (error −55) pulls no harder than the error of −6.
+    assert!(close(b.grad[3], b.grad[0]));
+    // Its loss share is still large: the difference is in the gradient.
+    assert!(b.loss_share(3) > 0.8 && b.grad_share(3) < 0.3);
+}
+
+#[test]
+fn pytorchs_huber_branches_meet_and_the_written_formula_jumps() {
+    let d = 5.0;
+    let pt = join(|e| losses::huber_elementwise(e, &e.zeros_like()?, d), d).unwrap();
+    assert!((pt.value_below - pt.value_above).abs() < 1e-6);
+    assert!((pt.slope_below - d).abs() < 1e-6 && (pt.slope_above - d).abs() < 1e-6);
+    let w = join(|e| huber_as_written(e, d), d).unwrap();
+    assert!((w.value_below - 25.0).abs() < 1e-6 && (w.value_above - 12.5).abs() < 1e-6);
+    assert!((w.slope_below - 10.0).abs() < 1e-6 && (w.slope_above - 5.0).abs() < 1e-6);
+}
+
+fn opts(args: &[&str]) -> Options {
+    Options::parse_from([&["ch03-regression-losses"][..], args].concat())
+}
+
+#[test]
+fn mae_and_huber_shrug_off_outliers_that_double_mses_test_error() {
+    for seed in ["42", "7"] {
+        let r = robustness(&opts(&["--seed", seed])).unwrap();
+        let (mse, mae, huber) = (&r.dirty[0], &r.dirty[1], &r.dirty[2]);
+        assert_eq!(
+            (mse.loss, mae.loss, huber.loss),
+            (Loss::Mse, Loss::Mae, HUBER5)
+        );
+        // Trained on clean data, all three converge near the noise floor.
+        for c in &r.clean {
+            assert!(c.test_mae < 1.05 * r.floor_mae, "seed {seed}: {c:?}");
+        }
+        // With outliers, MSE's clean-test MAE is more than 1.5 times the others'.
+        assert!(mse.test_mae > 1.5 * mae.test_mae, "seed {seed}");
+        assert!(mse.test_mae > 1.5 * huber.test_mae, "seed {seed}");
+        assert!(mse.test_rmse > 1.5 * huber.test_rmse, "seed {seed}");
+        // What outliers cost: MSE much, MAE and Huber next to nothing.
+        assert!(mse.test_mae - r.clean[0].test_mae > 1.0, "seed {seed}");
+        assert!(mae.test_mae - r.clean[1].test_mae < 0.1, "seed {seed}");
+        assert!(huber.test_mae - r.clean[2].test_mae < 0.1, "seed {seed}");
+        // MSE fits the mean, so it moves by the mean shift of the targets.
+        assert!((mse.test_bias - r.target_shift).abs() < 0.5, "seed {seed}");
+        assert!(huber.test_bias.abs() < 0.5 && mae.test_bias.abs() < 0.5);
+    }
+}
+
+#[test]
+fn a_larger_delta_moves_huber_towards_mse() {
+    let o = Options::default();
+    let fits = sweep(&o).unwrap();
+    let deltas: Vec<f64> = fits
+        .iter()
+        .map(|f| match f.loss {
+            Loss::Huber { delta } => delta,
+            _ => panic!("the sweep trains Huber only"),
+        })
+        .collect();
+    assert_eq!(deltas, vec![1.0, 5.0, 20.0, 100.0]);
+    // The bias grows with δ ...
+    for w in fits.windows(2) {
+        assert!(w[0].test_bias < w[1].test_bias, "{w:?}");
+    }
+    // ... and at δ = 100 no residual is in the linear branch: Huber is ½·MSE,
+    // and Adam trains it to the same model as MSE.
+    let last = &fits[3];
+    assert_eq!(last.linear_share, Some(0.0));
+    let mse = &robustness(&o).unwrap().dirty[0];
+    assert!((last.test_mae - mse.test_mae).abs() < 0.01);
+    // δ = 1 is not too slow to converge within the default steps.
+    assert!(fits[0].test_mae < fits[1].test_mae + 0.05);
+}
+
+#[test]
+fn bad_flags_are_rejected_with_one_line_and_exit_code_2() {
+    for args in [
+        &["--delta", "0"][..],
+        &["--delta", "-1"],
+        &["--outlier-rate", "0.6"],
+        &["--outlier-rate", "-0.1"],
+        &["--outlier-size", "nan"],
+        &["--outlier-size", "1e30"],
+        &["--lr", "-0.1"],
+        &["--steps", "0"],
+        &["--train-size", "5"],
+        &["--lr", "inf"],
+        &["--seed", "-1"],
+    ] {
+        assert!(
+            Options::try_parse_from([&["ch03-regression-losses"][..], args].concat()).is_err(),
+            "{args:?}"
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ch03-regression-losses"))
+            .args(args)
+            .arg("--no-plots")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(out.stdout.is_empty() && !err.contains("panicked"));
+    }
+}
