@@ -10,6 +10,8 @@ pub fn all() -> Vec<&'static dyn Chapter> {
         &ch02_vanishing_gradients::Chapter,
         &ch03_regression_losses::Chapter,
         &ch04_loss_task_mismatch::Chapter,
+        &ch05_naive_bce_nan::Chapter,
+        &ch06_class_weighting::Chapter,
     ]
 }
 

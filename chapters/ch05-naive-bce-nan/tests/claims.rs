@@ -1,0 +1,191 @@
+//! The chapter's headline claims, checked on the data its sections print.
+
+use candle_core::{DType, Device, Tensor};
+use ch05_naive_bce_nan::scan::{find_thresholds, first_failure, multiclass_thresholds};
+use ch05_naive_bce_nan::training::{nan_step, train_both};
+use ch05_naive_bce_nan::{
+    Bce, Options, SWEEP, candle_nn_matches_naive, clamped_bce_elementwise, clamped_bce_grad,
+    multiclass_case, side_by_side, sweep,
+};
+use shared::plot::linspace;
+
+fn row(z: f64, bce: Bce, y: f64) -> (f64, f64) {
+    let r = side_by_side(z).unwrap();
+    let (_, _, loss, grad) = *r.rows.iter().find(|r| r.0 == bce && r.1 == y).unwrap();
+    (loss, grad)
+}
+
+#[test]
+fn naive_bce_is_nan_at_logit_17_for_the_correct_label_and_so_is_candle_nn() {
+    assert_eq!(
+        side_by_side(17.0).unwrap().sigmoid,
+        1.0,
+        "sigma(17) rounds to 1 in f32"
+    );
+    for bce in [Bce::Naive, Bce::CandleNn] {
+        let (loss, grad) = row(17.0, bce, 1.0);
+        assert!(loss.is_nan() && grad.is_nan(), "{bce:?}: {loss} {grad}");
+        let (loss, grad) = row(17.0, bce, 0.0);
+        assert!(
+            loss == f64::INFINITY && grad.is_nan(),
+            "{bce:?}: {loss} {grad}"
+        );
+    }
+    assert_eq!(row(17.0, Bce::Stable, 1.0).0, 0.0);
+    let (loss, grad) = row(17.0, Bce::Stable, 0.0);
+    assert_eq!(loss, 17.0);
+    assert!((grad - 1.0).abs() < 1e-6, "{grad}");
+    // Just below the threshold the naive loss still works.
+    assert!(row(16.6, Bce::Naive, 1.0).0.is_finite());
+}
+
+#[test]
+fn candle_nn_binary_cross_entropy_with_logit_is_the_naive_form() {
+    assert_eq!(candle_nn_matches_naive().unwrap(), (802, 802));
+}
+
+#[test]
+fn the_thresholds_are_where_sigma_rounds_and_exp_overflows() {
+    let t = find_thresholds().unwrap();
+    let near = |x: Option<f64>, want: f64, tol: f64| {
+        let x = x.expect("fails somewhere");
+        assert!((x - want).abs() < tol, "{x} vs {want}");
+    };
+    // σ(z) = 1 from 24 ln 2 (f32) and 53 ln 2 (f64), to within a float's spacing there.
+    for r in &t[0..4] {
+        near(r.f32, 24.0 * std::f64::consts::LN_2, 2e-6);
+        near(r.f64, 53.0 * std::f64::consts::LN_2, 1e-12);
+        assert_eq!(r.f32, t[0].f32, "{}", r.what);
+        assert_eq!(r.f64, t[0].f64, "{}", r.what);
+    }
+    // σ(z) = 0 where e^-z overflows.
+    for r in &t[4..8] {
+        near(r.f32, -(f32::MAX as f64).ln(), 1e-5);
+        near(r.f64, -f64::MAX.ln(), 1e-9);
+        assert_eq!(r.f32, t[4].f32, "{}", r.what);
+    }
+    assert_eq!(t[8].what, "stable loss or gradient not finite, z or -z");
+    assert_eq!((t[8].f32, t[8].f64), (None, None));
+    // The printed figures.
+    let f4 = |x: Option<f64>| shared::table::f4(x.unwrap());
+    assert_eq!(
+        [f4(t[0].f32), f4(t[0].f64), f4(t[4].f32), f4(t[4].f64)],
+        ["16.6355", "36.7368", "-88.7228", "-709.7827"]
+    );
+}
+
+#[test]
+fn the_scan_finds_a_single_crossing() {
+    // Below the threshold the naive loss is finite everywhere on a fine grid,
+    // above it NaN everywhere, so bisection found the one crossing.
+    let z = linspace(0.0, 40.0, 4001);
+    let r = Bce::Naive.eval(&z, 1.0, DType::F32).unwrap();
+    let first = z[r.value.iter().position(|v| v.is_nan()).unwrap()];
+    assert!(
+        z.iter()
+            .zip(&r.value)
+            .all(|(&z, v)| v.is_nan() == (z >= first))
+    );
+    assert_eq!(first, 16.64);
+}
+
+#[test]
+fn the_stable_form_is_finite_everywhere() {
+    for dtype in [DType::F32, DType::F64] {
+        let s = sweep(dtype).unwrap();
+        for p in s.stable.iter() {
+            assert!(p.value.iter().chain(&p.grad).all(|v| v.is_finite()));
+        }
+    }
+    let far = linspace(-1e4, 1e4, 2001);
+    for y in [0.0, 1.0] {
+        let r = Bce::Stable.eval(&far, y, DType::F32).unwrap();
+        assert!(r.value.iter().chain(&r.grad).all(|v| v.is_finite()));
+        // and right: (1 − y)·z + softplus(−z) is max(z, 0) or max(−z, 0) far out
+        assert_eq!(r.value[0], if y == 0.0 { 0.0 } else { 1e4 });
+        assert_eq!(r.value[2000], if y == 0.0 { 1e4 } else { 0.0 });
+    }
+}
+
+#[test]
+fn the_naive_sweep_breaks_where_the_chapter_says() {
+    let s = sweep(DType::F32).unwrap();
+    let at = |z: f64| SWEEP.iter().position(|&x| x == z).unwrap();
+    // y = 1 (index 0): NaN from 17 up, inf from −100 down.
+    assert!(s.naive[0].value[at(17.0)].is_nan());
+    assert_eq!(s.naive[0].value[at(-100.0)], f64::INFINITY);
+    // y = 0: inf from 17 up, NaN from −100 down; at 16 finite but off by 0.0576.
+    assert_eq!(s.naive[1].value[at(17.0)], f64::INFINITY);
+    assert!(s.naive[1].value[at(-100.0)].is_nan());
+    assert!((s.naive[1].value[at(16.0)] - 15.9424).abs() < 1e-4);
+    // f64 lasts longer: fine at 20, NaN at 50.
+    let d = sweep(DType::F64).unwrap();
+    assert!(d.naive[0].value[at(20.0)].is_finite());
+    assert!(d.naive[0].value[at(50.0)].is_nan());
+    assert_eq!(d.naive[0].value[at(-200.0)], 200.0);
+}
+
+#[test]
+fn pytorch_bce_loss_clamps_at_100_and_reports_a_zero_gradient() {
+    let at = |z: f32, y: f64| {
+        let t = Tensor::new(&[z], &Device::Cpu).unwrap();
+        clamped_bce_elementwise(&t, y)
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap()[0]
+    };
+    // The source tutorial's demo: logit 100, target 1, prints 0.
+    assert_eq!(at(100.0, 1.0), 0.0);
+    // Confidently wrong: 100 instead of 200, and no gradient to fix it.
+    assert_eq!(at(200.0, 0.0), 100.0);
+    assert_eq!(clamped_bce_grad(200.0, 0.0), 0.0);
+    assert_eq!(row(200.0, Bce::Stable, 0.0), (200.0, 1.0));
+    // Where the clamp is not reached it agrees with the naive form.
+    assert_eq!(at(16.0, 0.0), 15.942385);
+}
+
+#[test]
+fn softmax_then_log_breaks_and_log_softmax_does_not() {
+    // The source's multi-class demo prints 0, as in PyTorch; exp/sum gives NaN.
+    let r = multiclass_case(&[100.0, 0.0, 0.0], 0).unwrap();
+    assert_eq!(r.softmax_log.0, 0.0);
+    assert!(r.naive_log.0.is_nan());
+    // [200, 0, 0], target 1: softmax underflows to 0, log gives inf.
+    let r = multiclass_case(&[200.0, 0.0, 0.0], 1).unwrap();
+    assert_eq!(r.softmax_log.0, f64::INFINITY);
+    assert_eq!(r.log_softmax, (200.0, vec![1.0, -1.0, 0.0]));
+    // A finite loss with a wrong gradient: the division's backward overflows.
+    let r = multiclass_case(&[50.0, 0.0, 0.0], 1).unwrap();
+    assert_eq!(r.naive_log.0, 50.0);
+    assert_eq!(r.naive_log.1[0], 0.0);
+    assert_eq!(r.log_softmax.1[0], 1.0);
+    let (nan, inf) = multiclass_thresholds().unwrap();
+    assert!((nan.unwrap() - 88.7228).abs() < 1e-4);
+    assert!((inf.unwrap() - 103.9721).abs() < 1e-4);
+}
+
+#[test]
+fn naive_training_turns_nan_part_way_and_stable_training_does_not() {
+    let opts = Options::default();
+    let t = train_both(&opts).unwrap();
+    let step = nan_step(&t.naive).expect("the naive run turns NaN");
+    assert!(step > 50 && step < 200, "NaN at step {step}");
+    assert_eq!(t.naive.history.len(), step + 1);
+    // Until then the two runs are the same run.
+    for (a, b) in t.naive.history[..step].iter().zip(&t.stable.history) {
+        assert!((a - b).abs() < 1e-4, "{a} vs {b}");
+    }
+    assert_eq!(t.stable.history.len(), opts.steps as usize);
+    assert!(t.stable.history.iter().all(|l| l.is_finite()));
+    assert!(t.stable.history.last().unwrap() < &t.naive.history[step - 1]);
+    assert!(t.stable.accuracy >= 0.99);
+    // One more step on the NaN loss ruins every parameter and every prediction.
+    assert_eq!(t.poisoned.nan_params, t.poisoned.params);
+    assert_eq!(t.poisoned.nan_logits, t.poisoned.logits);
+}
+
+#[test]
+fn scan_reports_never_for_a_check_that_never_fails() {
+    let never = first_failure(DType::F32, 1.0, &|z, _| Ok(vec![false; z.len()])).unwrap();
+    assert_eq!(never, None);
+}

@@ -1,0 +1,290 @@
+//! The chapter's headline claims, asserted on the data its sections print
+//! (default flags). If a change to the data, the model or `shared` breaks one,
+//! the page's prose is wrong and must be rewritten, not just re-pinned.
+
+use std::sync::Arc;
+
+use ch06_class_weighting::runs::{
+    Experiment, Method, RateResult, average_precision, best_f1_threshold,
+};
+use ch06_class_weighting::{
+    Options, focal_at, macro_f1, mean_recall, multi_predictions, pos_weight_example,
+    weighted_mean_example,
+};
+use shared::metrics::{accuracy, class_scores};
+
+fn experiment() -> Arc<Experiment> {
+    Options::default().experiment().expect("the chapter trains")
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+/// Plain BCE, BCE with pos_weight, focal (α 0.25, γ 2), in that order.
+fn three(r: &RateResult) -> [&ch06_class_weighting::runs::BinaryRun; 3] {
+    assert_eq!(r.methods[0].method, Method::Bce);
+    assert!(matches!(r.methods[1].method, Method::PosWeight(_)));
+    assert_eq!(
+        r.methods[2].method,
+        Method::Focal {
+            alpha: 0.25,
+            gamma: 2.0
+        }
+    );
+    [&r.methods[0], &r.methods[1], &r.methods[2]]
+}
+
+#[test]
+fn weighted_cross_entropy_divides_by_the_sum_of_the_weights() {
+    let e = weighted_mean_example().unwrap();
+    assert!(close(e.unweighted, 0.2448, 5e-5), "{}", e.unweighted);
+    assert!(close(e.weighted, 0.2909, 5e-5), "{}", e.weighted);
+    assert_eq!(e.sum_of_weights(), 21.0);
+    assert!(close(e.weighted, e.weighted_sum() / 21.0, 1e-6));
+    // Dividing by N instead gives a different number: 2.0365.
+    let over_n = e.weighted_sum() / 3.0;
+    assert!(close(over_n, 2.0365, 5e-5), "{over_n}");
+}
+
+#[test]
+fn pos_weight_bce_is_a_plain_mean_over_n() {
+    let (per, mean, two_class) = pos_weight_example().unwrap();
+    let sum: f64 = per.iter().sum();
+    assert!(close(mean, sum / 4.0, 1e-6));
+    assert!(close(mean, 1.4597, 5e-5), "{mean}");
+    // The same weights through cross-entropy divide by Σw = 40 instead.
+    assert!(close(two_class, sum / 40.0, 1e-6));
+    assert!(close(two_class, 0.1460, 5e-5), "{two_class}");
+}
+
+#[test]
+fn every_binary_run_ends_with_a_finite_loss() {
+    for r in &experiment().rates {
+        for run in r.methods.iter().chain(&r.sweep) {
+            assert!(run.final_loss.is_finite(), "{:?}", run.method);
+        }
+    }
+}
+
+#[test]
+fn pos_weight_raises_minority_recall_at_threshold_half() {
+    for r in &experiment().rates {
+        let [bce, pw, _] = three(r);
+        let (b, p) = (
+            bce.scores_at(&r.test_labels, 0.5),
+            pw.scores_at(&r.test_labels, 0.5),
+        );
+        assert!(
+            p.recall > b.recall + 0.4,
+            "rate {}: {} vs {}",
+            r.rate,
+            p.recall,
+            b.recall
+        );
+        // ...by flagging far more rows, so precision falls and, at these
+        // rates, F1 at 0.5 ends up below plain BCE's.
+        assert!(p.precision < b.precision / 2.0);
+        assert!(p.f1 < b.f1, "rate {}: {} vs {}", r.rate, p.f1, b.f1);
+    }
+}
+
+#[test]
+fn at_one_percent_plain_bce_at_half_misses_most_positives() {
+    let e = experiment();
+    let r = &e.rates[1];
+    assert_eq!(r.rate, 0.01);
+    let s = three(r)[0].scores_at(&r.test_labels, 0.5);
+    assert!(s.recall < 0.2, "{}", s.recall);
+}
+
+#[test]
+fn with_a_tuned_threshold_plain_bce_matches_pos_weight_on_f1() {
+    for r in &experiment().rates {
+        let [bce, pw, focal] = three(r);
+        let f1 = |run| r.tuned(run).1.f1;
+        assert!(
+            close(f1(bce), f1(pw), 0.01),
+            "rate {}: {} vs {}",
+            r.rate,
+            f1(bce),
+            f1(pw)
+        );
+        assert!(close(f1(bce), f1(focal), 0.01));
+        // Tuning moves pos_weight's threshold far above 0.5 and BCE's below it.
+        assert!(r.tuned(pw).0 > 0.9);
+        assert!(r.tuned(bce).0 < 0.5);
+    }
+}
+
+#[test]
+fn reweighting_does_not_improve_the_ranking() {
+    for r in &experiment().rates {
+        let [bce, pw, focal] = three(r);
+        let ap = |run: &ch06_class_weighting::runs::BinaryRun| {
+            average_precision(&run.test_prob, &r.test_labels)
+        };
+        assert!(ap(pw) <= ap(bce) + 0.002, "rate {}", r.rate);
+        assert!(close(ap(focal), ap(bce), 0.003), "rate {}", r.rate);
+    }
+    // At 5% the three rankings are practically the same.
+    let e = experiment();
+    let [bce, pw, _] = three(&e.rates[0]);
+    let labels = &e.rates[0].test_labels;
+    assert!(close(
+        average_precision(&bce.test_prob, labels),
+        average_precision(&pw.test_prob, labels),
+        0.002
+    ));
+}
+
+#[test]
+fn pos_weight_at_half_is_plain_bce_at_the_base_rate() {
+    for r in &experiment().rates {
+        let [bce, pw, _] = three(r);
+        let shifted = bce.scores_at(&r.test_labels, 1.0 / (1.0 + r.pos_weight));
+        let weighted = pw.scores_at(&r.test_labels, 0.5);
+        assert!(close(shifted.f1, weighted.f1, 0.02), "rate {}", r.rate);
+        assert!(
+            close(shifted.recall, weighted.recall, 0.03),
+            "rate {}",
+            r.rate
+        );
+    }
+}
+
+#[test]
+fn pos_weight_moves_the_bias_and_keeps_the_direction() {
+    let e = experiment();
+    for r in &e.rates {
+        let [bce, pw, _] = three(r);
+        let ((wb, bb), (wp, bp)) = (bce.linear.clone().unwrap(), pw.linear.clone().unwrap());
+        let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
+        let cos = dot(&wb, &wp) / (dot(&wb, &wb) * dot(&wp, &wp)).sqrt();
+        assert!(cos > 0.99, "rate {}: cos {cos}", r.rate);
+        assert!(bp - bb > 0.8 * r.pos_weight.ln(), "rate {}", r.rate);
+    }
+    // At 5% the shift is ln(pos_weight) almost exactly.
+    let r = &e.rates[0];
+    let [bce, pw, _] = three(r);
+    let shift = pw.linear.as_ref().unwrap().1 - bce.linear.as_ref().unwrap().1;
+    assert!(close(shift, r.pos_weight.ln(), 0.1), "{shift}");
+}
+
+#[test]
+fn plain_bce_is_calibrated_and_pos_weight_is_not() {
+    for r in &experiment().rates {
+        let [bce, pw, _] = three(r);
+        let base =
+            r.test_labels.iter().filter(|&&l| l == 1).count() as f64 / r.test_labels.len() as f64;
+        assert!(close(bce.mean_prob(), base, 0.005), "rate {}", r.rate);
+        assert!(pw.mean_prob() > 4.0 * base, "rate {}", r.rate);
+    }
+}
+
+#[test]
+fn focal_with_alpha_quarter_lowers_recall_at_half() {
+    for r in &experiment().rates {
+        let [bce, _, focal] = three(r);
+        assert!(
+            focal.scores_at(&r.test_labels, 0.5).recall < bce.scores_at(&r.test_labels, 0.5).recall,
+            "rate {}",
+            r.rate
+        );
+    }
+}
+
+#[test]
+fn focal_factor_shrinks_easy_examples() {
+    let ce = focal_at(&[0.9], 0.0).unwrap()[0];
+    let g2 = focal_at(&[0.9], 2.0).unwrap()[0];
+    assert!(close(g2 / ce, 0.01, 1e-6), "{}", g2 / ce);
+    assert!(close(ce, -(0.9f64.ln()), 1e-6));
+}
+
+#[test]
+fn gamma_raises_probabilities_but_not_ranking_or_tuned_f1() {
+    let e = experiment();
+    let r = &e.rates[0];
+    let gammas: Vec<f64> = r
+        .sweep
+        .iter()
+        .map(|run| match run.method {
+            Method::Focal { alpha, gamma } if alpha < 0.0 => gamma,
+            m => panic!("unexpected sweep method {m:?}"),
+        })
+        .collect();
+    assert_eq!(gammas, [0.0, 0.5, 1.0, 2.0, 5.0]);
+    let neg: Vec<f64> = r
+        .sweep
+        .iter()
+        .map(|run| run.mean_prob_of(&r.test_labels, 0))
+        .collect();
+    assert!(neg.windows(2).all(|w| w[1] > w[0]), "{neg:?}");
+    assert!(neg[4] > 5.0 * neg[0]);
+    let aps: Vec<f64> = r
+        .sweep
+        .iter()
+        .map(|run| average_precision(&run.test_prob, &r.test_labels))
+        .collect();
+    let f1s: Vec<f64> = r.sweep.iter().map(|run| r.tuned(run).1.f1).collect();
+    let spread = |v: &[f64]| {
+        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    assert!(spread(&aps) < 0.002, "{aps:?}");
+    assert!(spread(&f1s) < 0.01, "{f1s:?}");
+}
+
+#[test]
+fn focal_with_gamma_zero_and_no_alpha_is_plain_bce_bit_for_bit() {
+    let e = experiment();
+    let r = &e.rates[0];
+    assert_eq!(
+        r.sweep[0].method,
+        Method::Focal {
+            alpha: -1.0,
+            gamma: 0.0
+        }
+    );
+    assert_eq!(r.sweep[0].test_prob, r.methods[0].test_prob);
+}
+
+#[test]
+fn class_weights_trade_accuracy_for_minority_recall() {
+    let e = experiment();
+    let m = &e.multi;
+    let c = m.shares.len();
+    let models = multi_predictions(m);
+    let (plain, weighted, adjusted) = (&models[0].1, &models[1].1, &models[2].1);
+    for class in 1..c as u32 {
+        let (p, w) = (
+            class_scores(plain, &m.test_labels, class),
+            class_scores(weighted, &m.test_labels, class),
+        );
+        assert!(w.recall > p.recall + 0.3, "class {class}");
+        assert!(w.precision < p.precision, "class {class}");
+    }
+    assert!(accuracy(weighted, &m.test_labels) < accuracy(plain, &m.test_labels) - 0.1);
+    assert!(mean_recall(weighted, &m.test_labels, c) > mean_recall(plain, &m.test_labels, c) + 0.1);
+    // Macro F1 does not improve here: the weights overshoot for F1.
+    assert!(macro_f1(weighted, &m.test_labels, c) < macro_f1(plain, &m.test_labels, c));
+    // Shifting plain CE's log-probabilities by ln w gives nearly the same predictions.
+    let same = weighted
+        .iter()
+        .zip(adjusted)
+        .filter(|(a, b)| a == b)
+        .count();
+    assert!(same as f64 > 0.95 * m.test_labels.len() as f64);
+}
+
+#[test]
+fn threshold_and_average_precision_helpers_by_hand() {
+    // Ranked: 0.9 (pos), 0.8 (neg), 0.7 (pos), 0.2 (neg), 0.1 (pos)
+    let prob = [0.9, 0.8, 0.7, 0.2, 0.1];
+    let labels = [1, 0, 1, 0, 1];
+    // Precision at each positive: 1, 2/3, 3/5.
+    let ap = average_precision(&prob, &labels);
+    assert!(close(ap, (1.0 + 2.0 / 3.0 + 0.6) / 3.0, 1e-12));
+    // F1 by cut: 0.5, 0.4, 0.667, 0.571, 0.75 -> best at 0.1 (everything positive).
+    assert_eq!(best_f1_threshold(&prob, &labels), 0.1);
+}
