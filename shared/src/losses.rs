@@ -81,39 +81,55 @@ pub fn huber(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> {
 }
 
 // ANCHOR: stable_bce
-/// `max(−z, 0)`, detached: the shift that keeps every `exp` below 1.
-fn neg_part(z: &Tensor) -> Result<Tensor> {
-    Ok(z.neg()?.relu()?.detach())
+/// `log(1 + t)` for `t` in `[0, 1]`, accurate even where `1 + t` rounds to 1
+/// (`t < 2^-24` in f32): there a three-term series `t − t²/2 + t³/3` takes
+/// over, as `log1p` does in PyTorch.
+fn log1p_unit(t: &Tensor) -> Result<Tensor> {
+    let small = t.lt(1e-5)?.to_dtype(t.dtype())?;
+    let t2 = t.sqr()?;
+    let series = ((t - (&t2 * 0.5)?)? + ((&t2 * t)? / 3.0)?)?;
+    let plain = (t + 1.0)?.log()?;
+    (&small * series)? + ((1.0 - small)? * plain)?
 }
 
 /// `softplus(−z) = log(1 + e^(−z)) = −log σ(z)`, computed as
-/// `m + log(e^(−m) + e^(−z−m))` with `m = max(−z, 0)`, so no `exp` overflows.
+/// `max(−z, 0) + log(1 + e^(−|z|))`: the exponent is never positive, so
+/// nothing overflows.
 pub fn softplus_neg(z: &Tensor) -> Result<Tensor> {
-    let m = neg_part(z)?;
-    let lse = (m.neg()?.exp()? + (z.neg()? - &m)?.exp()?)?.log()?;
-    m + lse
+    bce_with_logits_elementwise(z, &z.ones_like()?, None)
 }
 
 /// Binary cross-entropy on logits per element, stable for any logit:
 /// `(1 − y)·z + (1 + (w − 1)·y) · softplus(−z)`, with `w` the positive-class weight.
+///
+/// With `softplus(−z) = max(−z, 0) + log(1 + e^(−|z|))`, the loss is
+/// `c·z + lw·log(1 + e^(−|z|))`, where `lw = 1 + (w − 1)·y` and the
+/// coefficient `c = (1 − y) − lw·[z < 0]` is computed from the targets and the
+/// sign of `z` alone. Signs and targets are constants to autograd, so the
+/// gradient is `c + lw·(log term)'`: no `1 − 1` cancellation, and at
+/// `z = −17, y = 0` it is `σ(−17) = 4.1e-8` as in PyTorch, not 0.
 pub fn bce_with_logits_elementwise(
     logits: &Tensor,
     target: &Tensor,
     pos_weight: Option<f64>,
 ) -> Result<Tensor> {
     check_same_shape(logits, target, "bce_with_logits")?;
-    let sp = softplus_neg(logits)?;
-    let weighted = match pos_weight {
-        None => sp,
+    let z = logits;
+    let negative = z.lt(0.0)?.to_dtype(z.dtype())?; // 1 where z < 0
+    let sign = (1.0 - (&negative * 2.0)?)?; // −1 where z < 0, else +1 (also at 0)
+    let log_term = log1p_unit(&(z * sign)?.neg()?.exp()?)?; // log(1 + e^(−|z|))
+    let lw = match pos_weight {
+        None => target.ones_like()?,
         Some(w) => {
             if !(w >= 0.0 && w.is_finite()) {
                 bail!("bce_with_logits: pos_weight must be a non-negative number, got {w}")
             }
-            // 1 + (w − 1)·y: weight w on the positive term, 1 on the negative
-            ((target * (w - 1.0))? + 1.0)?.mul(&sp)?
+            // weight w on the positive term, 1 on the negative
+            ((target * (w - 1.0))? + 1.0)?
         }
     };
-    ((1.0 - target)? * logits)? + weighted
+    let coef = ((1.0 - target)? - (&lw * negative)?)?;
+    (z * coef)? + (lw * log_term)?
 }
 
 // ANCHOR_END: stable_bce

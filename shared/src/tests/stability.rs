@@ -26,6 +26,28 @@ fn bce_with_logits_is_finite_with_finite_gradient_at_ten_thousand() {
 }
 
 #[test]
+fn bce_with_logits_keeps_tiny_losses_like_pytorchs_log1p() {
+    // PyTorch 2.15, float32: BCEWithLogitsLoss()(17, 1) = 4.1399e-08
+    let z = t(&[17.0], DType::F32);
+    let loss = scalar(&bce_with_logits(&z, &t(&[1.0], DType::F32), None).unwrap());
+    assert!((loss - 4.1399e-8).abs() < 1e-11, "{loss}");
+    // the gradient sigma(z) - y keeps its tiny values too: sigma(-17) = 4.1399e-8
+    let g = losses::loss_and_grad(&t(&[-17.0], DType::F32), |p| {
+        bce_with_logits(p, &t(&[0.0], DType::F32), None)
+    })
+    .unwrap();
+    assert!((g.grad[0] - 4.1399e-8).abs() < 1e-11, "{:?}", g.grad);
+    // and the derivative at the kink of |z| is the true one, sigma(0) - y
+    for (y, want) in [(1.0, -0.5), (0.0, 0.5)] {
+        let g = losses::loss_and_grad(&t(&[0.0], DType::F32), |p| {
+            bce_with_logits(p, &t(&[y], DType::F32), None)
+        })
+        .unwrap();
+        assert_eq!(g.grad[0], want, "y = {y}");
+    }
+}
+
+#[test]
 fn bce_with_logits_matches_naive_form_where_naive_is_finite() {
     for dtype in [DType::F32, DType::F64] {
         for i in -40..=40 {
