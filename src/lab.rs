@@ -5,6 +5,7 @@
 //! lab act leaky-relu --slope 0.2 -1 0 1
 //! lab loss huber --pred=35,31,48,42 --target=41,29,55,97 --delta 5
 //! lab loss ce --classes 3 --pred=2.1,0.3,-0.5,0.1,1.9,0.2 --target=0,1 --json
+//! lab bench --steps 200
 //! ```
 //!
 //! Every check on the user's numbers happens here, before Candle sees them, so
@@ -39,6 +40,8 @@ pub enum Command {
     Act(ActArgs),
     /// Print a loss and its gradient with respect to each prediction
     Loss(LossArgs),
+    /// Time the three training loops of the source material (compare with tools/bench-pytorch.py)
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -210,6 +213,7 @@ pub fn run(cli: &Cli) -> LabResult {
     match &cli.command {
         Command::Act(a) => run_act(a),
         Command::Loss(l) => run_loss(l),
+        Command::Bench(b) => Ok(crate::bench::run(b)?),
     }
 }
 

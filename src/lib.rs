@@ -2,6 +2,7 @@
 //! `book`, which runs every chapter and renders the HTML; plus the chapter
 //! registry and the paths the tidy test checks.
 
+pub mod bench;
 pub mod book;
 pub mod chapters;
 pub mod lab;

@@ -208,3 +208,13 @@ fn bad_input_gets_one_line_and_exit_code_2() {
     );
     rejects(&["loss", "cosine", "--pred=1", "--target=1"], "cosine");
 }
+
+#[test]
+fn bench_times_the_three_training_loops() {
+    let text = stdout(&["bench", "--steps", "5", "--samples", "64", "--repeat", "1"]);
+    for task in ["regression", "binary", "4-class", "all three tasks"] {
+        assert!(text.contains(task), "{task} missing from:\n{text}");
+    }
+    rejects(&["bench", "--steps", "0"], "--steps");
+    rejects(&["bench", "--samples", "x"], "--samples");
+}

@@ -30,7 +30,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    shared::cli::cache_thread_count();
+    shared::cli::tune_runtime();
     let cli: Cli = shared::cli::parse_args();
     match cli.command.unwrap_or(Command::Build) {
         Command::Print { chapter } => {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use act_loss_book::lab::{self, Cli, LabError};
 
 fn main() -> ExitCode {
-    shared::cli::cache_thread_count();
+    shared::cli::tune_runtime();
     let cli: Cli = shared::cli::parse_args();
     match lab::run(&cli) {
         Ok(text) => {
