@@ -17,6 +17,7 @@ use std::str::FromStr;
 use candle_core::{D, DType, Device, Tensor};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use shared::activations::{self, Activation, Pointwise};
+use shared::cli::finite;
 use shared::losses::{self, LossAndGrad};
 use shared::table::{Table, g6};
 
@@ -94,10 +95,10 @@ pub struct ActArgs {
     #[arg(value_enum)]
     pub name: ActName,
     /// The points z; negative numbers work as they are (lab act relu -3 2)
-    #[arg(required = true, allow_negative_numbers = true, value_parser = finite_number)]
+    #[arg(required = true, allow_negative_numbers = true, value_parser = finite)]
     pub z: Vec<f64>,
     /// LeakyReLU's slope for z < 0 [default: 0.01]
-    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
+    #[arg(long, allow_negative_numbers = true, value_parser = finite)]
     pub slope: Option<f64>,
     #[command(flatten)]
     pub output: Output,
@@ -126,10 +127,10 @@ pub struct LossArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub target: NumberList,
     /// huber: the threshold δ between the quadratic and the linear part [default: 1.0]
-    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
+    #[arg(long, allow_negative_numbers = true, value_parser = finite)]
     pub delta: Option<f64>,
     /// bce-logits: weight of the positive class (n_neg / n_pos balances the classes)
-    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
+    #[arg(long, allow_negative_numbers = true, value_parser = finite)]
     pub pos_weight: Option<f64>,
     /// ce: the number of classes C
     #[arg(long)]
@@ -138,26 +139,13 @@ pub struct LossArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub weights: Option<NumberList>,
     /// focal: weight of the positive class, at most 1; negative turns it off [default: 0.25]
-    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
+    #[arg(long, allow_negative_numbers = true, value_parser = finite)]
     pub alpha: Option<f64>,
     /// focal: the focusing exponent γ ≥ 0 [default: 2.0]
-    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
+    #[arg(long, allow_negative_numbers = true, value_parser = finite)]
     pub gamma: Option<f64>,
     #[command(flatten)]
     pub output: Output,
-}
-
-/// A finite number, for clap.
-fn finite_number(s: &str) -> Result<f64, String> {
-    let x: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{s}' is not a number"))?;
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err(format!("'{s}' is not a finite number"))
-    }
 }
 
 /// A non-empty, comma-separated list of finite numbers.
@@ -175,7 +163,7 @@ impl FromStr for NumberList {
                 if item.trim().is_empty() {
                     Err(format!("'{s}' has an empty item"))
                 } else {
-                    finite_number(item)
+                    finite(item)
                 }
             })
             .collect::<Result<Vec<_>, _>>()

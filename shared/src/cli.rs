@@ -52,6 +52,24 @@ pub fn usage_error(msg: &str) -> ! {
     std::process::exit(2)
 }
 
+/// A finite number, for clap's `value_parser`: clap turns the refusal into
+/// one line and exit code 2.
+pub fn finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(_) => Err(format!("'{s}' is not a finite number")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// A finite number greater than 0, for clap's `value_parser`.
+pub fn positive(s: &str) -> Result<f64, String> {
+    match finite(s)? {
+        x if x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}' must be positive")),
+    }
+}
+
 /// Two process-wide settings that make Candle's small-tensor work several
 /// times faster, without changing a digit of its results. Call it first
 /// thing in `main`, before any thread exists; every binary of the book does.

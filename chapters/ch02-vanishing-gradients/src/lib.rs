@@ -13,6 +13,7 @@ use clap::{Parser, ValueEnum};
 use shared::activations::{Activation, value_and_grad};
 use shared::chapter::Section;
 use shared::cli::CommonArgs;
+use shared::cli::finite;
 use shared::nn::Init;
 use shared::plot::linspace;
 use shared::table::{Table, f4, pct, sci};
@@ -85,13 +86,6 @@ impl From<InitChoice> for Init {
             InitChoice::KaimingNormal => Init::KaimingNormal,
             InitChoice::KaimingUniform => Init::KaimingUniform,
         }
-    }
-}
-
-fn finite(s: &str) -> std::result::Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("'{s}' is not a finite number")),
     }
 }
 

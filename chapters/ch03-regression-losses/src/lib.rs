@@ -18,6 +18,7 @@ use clap::Parser;
 use shared::activations::{to_f64_vec, value_and_grad};
 use shared::chapter::Section;
 use shared::cli::CommonArgs;
+use shared::cli::{finite, positive};
 use shared::data;
 use shared::losses::{self, loss_and_grad};
 use shared::table::{Table, f4, fixed, pct};
@@ -54,20 +55,6 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self::parse_from(["ch03-regression-losses"])
-    }
-}
-
-fn finite(s: &str) -> std::result::Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("'{s}' is not a finite number")),
-    }
-}
-
-fn positive(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if x > 0.0 => Ok(x),
-        _ => Err(format!("'{s}' must be positive")),
     }
 }
 

@@ -4,6 +4,7 @@
 use candle_core::{Device, Result, Tensor};
 use rand::Rng;
 use shared::activations::Activation;
+pub(crate) use shared::cli::{finite, positive};
 use shared::data::{Classification, normals, rng};
 use shared::metrics;
 use shared::nn::{Init, Mlp};
@@ -115,20 +116,6 @@ pub fn one_hot(data: &Classification) -> Result<Tensor> {
 }
 
 // Flag checks: clap reports a refused value in one line and exits with code 2.
-
-pub(crate) fn finite(s: &str) -> std::result::Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("'{s}' is not a finite number")),
-    }
-}
-
-pub(crate) fn positive(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if x > 0.0 => Ok(x),
-        _ => Err(format!("'{s}' must be positive")),
-    }
-}
 
 pub(crate) fn unit(s: &str) -> std::result::Result<f64, String> {
     match finite(s)? {

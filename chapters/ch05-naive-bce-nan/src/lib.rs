@@ -19,6 +19,7 @@ use clap::Parser;
 use shared::activations::{self, Pointwise, value_and_grad};
 use shared::chapter::Section;
 use shared::cli::CommonArgs;
+use shared::cli::{finite, positive};
 use shared::losses::{self, loss_and_grad};
 use shared::plot::linspace;
 use shared::table::{Table, f4, fixed, sci};
@@ -52,20 +53,6 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self::parse_from(["ch05-naive-bce-nan"])
-    }
-}
-
-fn finite(s: &str) -> std::result::Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("'{s}' is not a finite number")),
-    }
-}
-
-fn positive(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if x > 0.0 => Ok(x),
-        _ => Err(format!("'{s}' must be positive")),
     }
 }
 

@@ -56,15 +56,8 @@ impl Default for Options {
     }
 }
 
-fn number(s: &str) -> std::result::Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("'{s}' is not a finite number")),
-    }
-}
-
 fn in_range(s: &str, lo: f64, hi: f64, what: &str) -> std::result::Result<f64, String> {
-    match number(s)? {
+    match shared::cli::finite(s)? {
         x if (lo..=hi).contains(&x) => Ok(x),
         _ => Err(format!("'{s}' {what}")),
     }
@@ -85,7 +78,7 @@ fn gamma(s: &str) -> std::result::Result<f64, String> {
     in_range(s, 0.0, 20.0, "must be a γ between 0 and 20")
 }
 fn alpha(s: &str) -> std::result::Result<f64, String> {
-    match number(s)? {
+    match shared::cli::finite(s)? {
         x if x <= 1.0 => Ok(x),
         _ => Err(format!("'{s}' must be at most 1 (negative turns α off)")),
     }
