@@ -7,11 +7,10 @@ use shared::plot::{LineChart, Plot, Series, linspace};
 
 use crate::{Loss, Options, three_losses};
 
-/// `(x, y)` pairs, with `y` outside `[lo, hi]` turned into a gap rather than
-/// drawn flat along the chart's edge.
-fn clipped(x: &[f64], y: &[f64], lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    let keep = |y: f64| if (lo..=hi).contains(&y) { y } else { f64::NAN };
-    x.iter().zip(y).map(|(&x, &y)| (x, keep(y))).collect()
+/// `(x, y)` pairs. Curves that leave a chart's y range are cut at its edge
+/// by `shared::plot`.
+fn points(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
+    x.iter().copied().zip(y.iter().copied()).collect()
 }
 
 /// Each loss of one sample (N = 1) at errors `e`, and its derivative, via autograd.
@@ -40,22 +39,19 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
     .y_range(-g_max, g_max);
     for loss in three_losses(opts) {
         let f = per_sample(loss, &e)?;
-        values = values.series(Series::new(loss.name(), clipped(&e, &f.value, 0.0, v_max)));
-        grads = grads.series(Series::new(
-            loss.name(),
-            clipped(&e, &f.grad, -g_max, g_max),
-        ));
+        values = values.series(Series::new(loss.name(), points(&e, &f.value)));
+        grads = grads.series(Series::new(loss.name(), points(&e, &f.grad)));
     }
     let z = linspace(-8.0, 8.0, 321);
     let half_sq: Vec<f64> = z.iter().map(|e| 0.5 * e * e).collect();
     let mut deltas = LineChart::new("Huber loss for several δ", "error ŷ − y", "loss")
         .x_range(-8.0, 8.0)
         .y_range(0.0, 40.0)
-        .series(Series::new("½e² (δ → ∞)", clipped(&z, &half_sq, 0.0, 40.0)));
+        .series(Series::new("½e² (δ → ∞)", points(&z, &half_sq)));
     for delta in [5.0, 2.0, 1.0, 0.5] {
         let h = Loss::Huber { delta };
         let f = per_sample(h, &z)?;
-        deltas = deltas.series(Series::new(h.name(), clipped(&z, &f.value, 0.0, 40.0)));
+        deltas = deltas.series(Series::new(h.name(), points(&z, &f.value)));
     }
     Ok(vec![
         Plot::new("losses", &values)?,

@@ -11,21 +11,6 @@ use crate::{
     Loss, MultiLoss, Options, SPACING, compare, constant_scan, easy_data, fit_multi, gradient_at,
 };
 
-/// The points with `y` outside `[lo, hi]` removed (as NaN, which breaks the line),
-/// so a curve leaves the chart instead of running along its edge.
-fn within(points: Vec<(f64, f64)>, lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    points
-        .into_iter()
-        .map(|(x, y)| {
-            if (lo..=hi).contains(&y) {
-                (x, y)
-            } else {
-                (x, f64::NAN)
-            }
-        })
-        .collect()
-}
-
 /// The constant scan, the gradients, a reliability diagram, and what each
 /// multi-class model outputs along the line of the three classes.
 pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
@@ -37,11 +22,11 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
     )
     .series(Series::new(
         "MSE(c)",
-        within(s.grid.iter().map(|g| (g.0, g.1)).collect(), 0.0, 1.5),
+        s.grid.iter().map(|g| (g.0, g.1)).collect(),
     ))
     .series(Series::new(
         "log-loss(c)",
-        within(s.grid.iter().map(|g| (g.0, g.2)).collect(), 0.0, 1.5),
+        s.grid.iter().map(|g| (g.0, g.2)).collect(),
     ))
     .series(Series::new(
         format!("positive rate {}", fixed(s.rate, 3)),
@@ -57,11 +42,7 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
     for loss in Loss::ALL {
         grads = grads.series(Series::new(
             loss.name(),
-            within(
-                z.iter().copied().zip(gradient_at(loss, &z)?).collect(),
-                -2.5,
-                2.5,
-            ),
+            z.iter().copied().zip(gradient_at(loss, &z)?).collect(),
         ));
     }
 
@@ -125,7 +106,6 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
                 .zip(values.chunks(3))
                 .map(|(&ti, row)| (ti, row.get(k).copied().unwrap_or(f64::NAN)))
                 .collect();
-            let pts = within(pts, -0.6, 1.6);
             chart = chart.series(Series::new(format!("class {k}"), pts));
         }
         plots.push(Plot::new(file, &chart)?);
