@@ -188,6 +188,87 @@ fn every_page_runs_its_crate_and_ends_with_key_takeaways() {
     }
 }
 
+/// Every inline code span of a page, e.g. `--depth 30`.
+fn code_spans(page: &str) -> Vec<String> {
+    page.split("```")
+        .step_by(2) // outside fenced blocks
+        .flat_map(|text| {
+            text.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn every_flag_a_page_suggests_is_accepted_by_its_chapter() {
+    let mut pages: Vec<(String, String)> = chapters::all()
+        .iter()
+        .map(|c| {
+            (
+                c.name().to_string(),
+                read(&book::src_dir().join(format!("{}.md", c.name()))),
+            )
+        })
+        .collect();
+    pages.push(("README.md".into(), read(&book::root().join("README.md"))));
+    pages.push((
+        "introduction.md".into(),
+        read(&book::src_dir().join("introduction.md")),
+    ));
+    let mut checked = 0;
+    for (page_name, page) in &pages {
+        // `--flag value` spans on a chapter's own page
+        if let Some(ch) = chapters::find(page_name) {
+            for span in code_spans(page).iter().filter(|s| s.starts_with("--")) {
+                let args: Vec<&str> = span.split_whitespace().collect();
+                match ch.parse_flags(&args) {
+                    Ok(()) => {}
+                    // a flag named in prose without its value: it must exist
+                    Err(e)
+                        if args.len() == 1
+                            && e.kind() != clap::error::ErrorKind::UnknownArgument => {}
+                    Err(e) => {
+                        panic!("{page_name} suggests `{span}`, which {page_name} refuses: {e}")
+                    }
+                }
+                checked += 1;
+            }
+        }
+        // `cargo run -p CHAPTER -- FLAGS` anywhere
+        for line in page.lines() {
+            let Some(rest) = line.split("cargo run -p ").nth(1) else {
+                continue;
+            };
+            let rest = rest
+                .split('`')
+                .next()
+                .unwrap_or("")
+                .split('#')
+                .next()
+                .unwrap_or("");
+            let mut words = rest.split_whitespace();
+            let Some(name) = words.next() else { continue };
+            // placeholders such as `cargo run -p …` or `-p chNN-slug` are not commands
+            let real = name.len() > 4
+                && name.starts_with("ch")
+                && name[2..4].chars().all(|c| c.is_ascii_digit());
+            if !real {
+                continue;
+            }
+            let ch = chapters::find(name)
+                .unwrap_or_else(|| panic!("{page_name} runs unknown chapter {name}"));
+            let args: Vec<&str> = words.skip_while(|w| *w != "--").skip(1).collect();
+            ch.parse_flags(&args)
+                .unwrap_or_else(|e| panic!("{page_name}: `cargo run -p {rest}` is refused: {e}"));
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "only {checked} suggested command lines found");
+}
+
 #[test]
 fn snapshot_reader_finds_the_body_line() {
     let dir = std::env::temp_dir().join(format!("tidy-{}", std::process::id()));

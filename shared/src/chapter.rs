@@ -52,6 +52,10 @@ pub trait Chapter: Sync {
     fn text(&self) -> Result<String>;
     /// The chapter's plots.
     fn plots(&self) -> Result<Vec<Plot>>;
+    /// Whether the chapter's command line accepts `args` (flags only, without
+    /// the program name); `--help` counts as accepted. The tidy test runs
+    /// every flag a page suggests through this.
+    fn parse_flags(&self, args: &[&str]) -> std::result::Result<(), clap::Error>;
 }
 
 /// Implements [`Chapter`] for a unit struct, given the chapter's name, its
@@ -81,6 +85,23 @@ macro_rules! impl_chapter {
             }
             fn plots(&self) -> $crate::candle_core::Result<::std::vec::Vec<$crate::plot::Plot>> {
                 ($plots)(&<$opts>::default())
+            }
+            fn parse_flags(&self, args: &[&str]) -> ::std::result::Result<(), $crate::clap::Error> {
+                use $crate::clap::Parser as _;
+                use $crate::clap::error::ErrorKind;
+                match <$opts>::try_parse_from(::std::iter::once($name).chain(args.iter().copied()))
+                {
+                    Ok(_) => Ok(()),
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+                        ) =>
+                    {
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
             }
         }
     };

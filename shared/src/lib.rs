@@ -26,6 +26,7 @@ pub mod table;
 
 pub use candle_core;
 pub use candle_nn;
+pub use clap;
 
 impl From<plot::PlotError> for candle_core::Error {
     fn from(e: plot::PlotError) -> Self {
