@@ -138,6 +138,68 @@ pub fn expected_calibration_error(bins: &[CalibrationBin]) -> f64 {
         / n.max(1) as f64
 }
 
+/// Rows sorted by falling probability, grouped by equal probability:
+/// `(probability, true positives, predicted positives)` at each cut.
+fn cuts(prob: &[f64], labels: &[u32]) -> Vec<(f64, usize, usize)> {
+    let mut order: Vec<usize> = (0..prob.len()).collect();
+    order.sort_by(|&a, &b| prob[b].total_cmp(&prob[a]));
+    let mut out: Vec<(f64, usize, usize)> = Vec::new();
+    let (mut tp, mut k) = (0, 0);
+    for &i in &order {
+        tp += labels[i] as usize;
+        k += 1;
+        match out.last_mut() {
+            Some(last) if last.0 == prob[i] => *last = (prob[i], tp, k),
+            _ => out.push((prob[i], tp, k)),
+        }
+    }
+    out
+}
+
+/// The threshold (one of the probabilities) that maximises F1 on `labels`.
+pub fn best_f1_threshold(prob: &[f64], labels: &[u32]) -> f64 {
+    let positives: usize = labels.iter().map(|&l| l as usize).sum();
+    cuts(prob, labels)
+        .into_iter()
+        .map(|(p, tp, k)| (p, 2.0 * tp as f64 / (k + positives) as f64))
+        .fold((0.5, -1.0), |best, c| if c.1 > best.1 { c } else { best })
+        .0
+}
+
+/// Average precision: precision averaged over the positives, each counted at
+/// the cut that first includes it. It depends only on the ranking.
+pub fn average_precision(prob: &[f64], labels: &[u32]) -> f64 {
+    let positives: usize = labels.iter().map(|&l| l as usize).sum();
+    let mut ap = 0.0;
+    let mut prev_tp = 0;
+    for (_, tp, k) in cuts(prob, labels) {
+        ap += (tp - prev_tp) as f64 * tp as f64 / k as f64;
+        prev_tp = tp;
+    }
+    ap / positives.max(1) as f64
+}
+
+/// `(recall, precision)` at the cuts where recall grows: the precision–recall
+/// curve, thinned to at most `max_points` points.
+pub fn pr_curve(prob: &[f64], labels: &[u32], max_points: usize) -> Vec<(f64, f64)> {
+    let positives: usize = labels.iter().map(|&l| l as usize).sum();
+    let mut prev_tp = 0;
+    let mut points = Vec::new();
+    for (_, tp, k) in cuts(prob, labels) {
+        if tp > prev_tp {
+            points.push((tp as f64 / positives as f64, tp as f64 / k as f64));
+            prev_tp = tp;
+        }
+    }
+    let step = points.len().div_ceil(max_points.max(1)).max(1);
+    let last = points.last().copied();
+    let mut thinned: Vec<(f64, f64)> = points.into_iter().step_by(step).collect();
+    if thinned.last().copied() != last {
+        thinned.extend(last);
+    }
+    thinned
+}
+
 /// Mean absolute error between two slices.
 pub fn mean_abs_error(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len().max(1) as f64
@@ -169,6 +231,23 @@ mod tests {
         // |0.05−0| + |0.15−1| + 2·|0.975−1|, over 4
         let ece = expected_calibration_error(&bins);
         assert!((ece - (0.05 + 0.85 + 0.05) / 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn threshold_and_average_precision_by_hand() {
+        // Ranked: 0.9 (pos), 0.8 (neg), 0.7 (pos), 0.2 (neg), 0.1 (pos)
+        let prob = [0.9, 0.8, 0.7, 0.2, 0.1];
+        let labels = [1, 0, 1, 0, 1];
+        // Precision at each positive: 1, 2/3, 3/5.
+        let ap = average_precision(&prob, &labels);
+        assert!((ap - (1.0 + 2.0 / 3.0 + 0.6) / 3.0).abs() < 1e-12);
+        // F1 by cut: 0.5, 0.4, 0.667, 0.571, 0.75 -> best at 0.1 (everything positive).
+        assert_eq!(best_f1_threshold(&prob, &labels), 0.1);
+        // recall grows at each positive: (1/3, 1), (2/3, 2/3), (1, 3/5)
+        assert_eq!(
+            pr_curve(&prob, &labels, 10),
+            vec![(1.0 / 3.0, 1.0), (2.0 / 3.0, 2.0 / 3.0), (1.0, 0.6)]
+        );
     }
 
     #[test]

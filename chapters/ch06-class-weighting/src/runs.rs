@@ -11,6 +11,7 @@ use shared::activations::{Activation, sigmoid, softmax, to_f64_vec};
 use shared::data::{Classification, imbalanced_binary, normals, rng};
 use shared::losses::{bce_with_logits, cross_entropy, focal_loss};
 use shared::metrics::{BinaryScores, binary_scores};
+pub use shared::metrics::{average_precision, best_f1_threshold, pr_curve};
 use shared::nn::{Init, Mlp, train};
 
 /// What one experiment depends on: every knob except plots and timing.
@@ -138,68 +139,6 @@ impl RateResult {
         let t = best_f1_threshold(&run.val_prob, &self.val_labels);
         (t, run.scores_at(&self.test_labels, t))
     }
-}
-
-/// Rows sorted by falling probability, grouped by equal probability:
-/// `(probability, true positives, predicted positives)` at each cut.
-fn cuts(prob: &[f64], labels: &[u32]) -> Vec<(f64, usize, usize)> {
-    let mut order: Vec<usize> = (0..prob.len()).collect();
-    order.sort_by(|&a, &b| prob[b].total_cmp(&prob[a]));
-    let mut out: Vec<(f64, usize, usize)> = Vec::new();
-    let (mut tp, mut k) = (0, 0);
-    for &i in &order {
-        tp += labels[i] as usize;
-        k += 1;
-        match out.last_mut() {
-            Some(last) if last.0 == prob[i] => *last = (prob[i], tp, k),
-            _ => out.push((prob[i], tp, k)),
-        }
-    }
-    out
-}
-
-/// The threshold (one of the probabilities) that maximises F1 on `labels`.
-pub fn best_f1_threshold(prob: &[f64], labels: &[u32]) -> f64 {
-    let positives: usize = labels.iter().map(|&l| l as usize).sum();
-    cuts(prob, labels)
-        .into_iter()
-        .map(|(p, tp, k)| (p, 2.0 * tp as f64 / (k + positives) as f64))
-        .fold((0.5, -1.0), |best, c| if c.1 > best.1 { c } else { best })
-        .0
-}
-
-/// Average precision: precision averaged over the positives, each counted at
-/// the cut that first includes it. It depends only on the ranking.
-pub fn average_precision(prob: &[f64], labels: &[u32]) -> f64 {
-    let positives: usize = labels.iter().map(|&l| l as usize).sum();
-    let mut ap = 0.0;
-    let mut prev_tp = 0;
-    for (_, tp, k) in cuts(prob, labels) {
-        ap += (tp - prev_tp) as f64 * tp as f64 / k as f64;
-        prev_tp = tp;
-    }
-    ap / positives.max(1) as f64
-}
-
-/// `(recall, precision)` at the cuts where recall grows: the precision–recall
-/// curve, thinned to at most `max_points` points.
-pub fn pr_curve(prob: &[f64], labels: &[u32], max_points: usize) -> Vec<(f64, f64)> {
-    let positives: usize = labels.iter().map(|&l| l as usize).sum();
-    let mut prev_tp = 0;
-    let mut points = Vec::new();
-    for (_, tp, k) in cuts(prob, labels) {
-        if tp > prev_tp {
-            points.push((tp as f64 / positives as f64, tp as f64 / k as f64));
-            prev_tp = tp;
-        }
-    }
-    let step = points.len().div_ceil(max_points.max(1)).max(1);
-    let last = points.last().copied();
-    let mut thinned: Vec<(f64, f64)> = points.into_iter().step_by(step).collect();
-    if thinned.last().copied() != last {
-        thinned.extend(last);
-    }
-    thinned
 }
 
 // ANCHOR: multi_data

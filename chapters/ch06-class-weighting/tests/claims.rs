@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use ch06_class_weighting::runs::{
-    Experiment, Method, RateResult, average_precision, best_f1_threshold,
-};
+use ch06_class_weighting::runs::{Experiment, Method, RateResult, average_precision};
 use ch06_class_weighting::{
     Options, focal_at, macro_f1, mean_recall, multi_predictions, pos_weight_example,
     weighted_mean_example,
@@ -275,16 +273,4 @@ fn class_weights_trade_accuracy_for_minority_recall() {
         .filter(|(a, b)| a == b)
         .count();
     assert!(same as f64 > 0.95 * m.test_labels.len() as f64);
-}
-
-#[test]
-fn threshold_and_average_precision_helpers_by_hand() {
-    // Ranked: 0.9 (pos), 0.8 (neg), 0.7 (pos), 0.2 (neg), 0.1 (pos)
-    let prob = [0.9, 0.8, 0.7, 0.2, 0.1];
-    let labels = [1, 0, 1, 0, 1];
-    // Precision at each positive: 1, 2/3, 3/5.
-    let ap = average_precision(&prob, &labels);
-    assert!(close(ap, (1.0 + 2.0 / 3.0 + 0.6) / 3.0, 1e-12));
-    // F1 by cut: 0.5, 0.4, 0.667, 0.571, 0.75 -> best at 0.1 (everything positive).
-    assert_eq!(best_f1_threshold(&prob, &labels), 0.1);
 }
