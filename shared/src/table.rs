@@ -146,10 +146,20 @@ pub fn g6(x: f64) -> String {
     g(x, 6)
 }
 
-/// Like [`g6`] with four significant digits: compact, for tables whose values
-/// span many orders of magnitude.
+/// Four significant digits, fixed or scientific as suits the size, trailing
+/// zeros kept so a column lines up (`8.390`, `13.04`, `1.793e-9`): for tables
+/// whose values span many orders of magnitude.
 pub fn g4(x: f64) -> String {
-    g(x, 4)
+    if !x.is_finite() || x == 0.0 {
+        return g(x, 4);
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if (-4..4).contains(&mag) {
+        let decimals = (3 - mag).max(0) as usize;
+        fixed(x, decimals)
+    } else {
+        format!("{x:.3e}")
+    }
 }
 
 /// `x` with `digits` significant digits, fixed or scientific as suits its size.
@@ -188,6 +198,11 @@ mod g6_tests {
         assert_eq!(super::g6(0.0), "0");
         assert_eq!(super::g4(9.5367e-7), "9.537e-7");
         assert_eq!(super::g4(3.3617), "3.362");
-        assert_eq!(super::g4(1.0), "1");
+        assert_eq!(super::g4(8.39), "8.390");
+        assert_eq!(super::g4(13.04), "13.04");
+        assert_eq!(super::g4(0.001644), "0.001644");
+        assert_eq!(super::g4(1.0), "1.000");
+        assert_eq!(super::g4(0.0), "0");
+        assert_eq!(super::g(0.5, 4), "0.5");
     }
 }

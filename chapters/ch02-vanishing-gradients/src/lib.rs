@@ -16,7 +16,7 @@ use shared::cli::CommonArgs;
 use shared::cli::finite;
 use shared::nn::Init;
 use shared::plot::linspace;
-use shared::table::{Table, f4, pct, sci};
+use shared::table::{Table, f4, g4, pct};
 
 pub mod experiments;
 mod plots;
@@ -156,12 +156,12 @@ fn per_layer(opts: &Options, out: &mut dyn Write) -> Result<()> {
     for l in 0..opts.depth {
         if l % every == 0 || l + 1 == opts.depth {
             let mut row = vec![(l + 1).to_string()];
-            row.extend(flows.iter().map(|f| sci(f.grad[l])));
+            row.extend(flows.iter().map(|f| g4(f.grad[l])));
             table.row(&row);
         }
     }
     let mut row = vec!["first/last".to_string()];
-    row.extend(flows.iter().map(|f| sci(f.first_over_last())));
+    row.extend(flows.iter().map(|f| g4(f.first_over_last())));
     table.row(&row);
     write!(out, "{table}")?;
     Ok(())
@@ -195,7 +195,7 @@ fn factors(opts: &Options, out: &mut dyn Write) -> Result<()> {
             f4(a),
             f4(w),
             f4(a * w),
-            sci(f.first_over_last()),
+            g4(f.first_over_last()),
         ]);
     }
     write!(out, "{table}")?;
@@ -232,11 +232,11 @@ fn sigmoid(opts: &Options, out: &mut dyn Write) -> Result<()> {
             f4(a),
             f4(w),
             f4(a * w),
-            sci(f.first_over_last()),
+            g4(f.first_over_last()),
         ]);
     }
     write!(out, "{table}")?;
-    writeln!(out, "0.25^{n} = {}", sci(0.25f64.powi(n)))?;
+    writeln!(out, "0.25^{n} = {}", g4(0.25f64.powi(n)))?;
     Ok(())
 }
 // ANCHOR_END: sigmoid
@@ -257,7 +257,7 @@ fn init_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
             } else {
                 "explodes"
             };
-            row.push(format!("{} {verdict}", sci(f.first_over_last())));
+            row.push(format!("{} {verdict}", g4(f.first_over_last())));
         }
         table.row(&row);
     }
@@ -297,7 +297,7 @@ fn dying_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
             pct(mean(&u.negative)),
             pct(mean(&u.no_grad)),
             u.dead.iter().filter(|&&d| d == 1.0).count().to_string(),
-            sci(u.first_grad),
+            g4(u.first_grad),
         ]);
     }
     write!(out, "{table}")?;
