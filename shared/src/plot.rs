@@ -67,6 +67,21 @@ pub struct LineChart {
     pub legend: Legend,
 }
 
+/// Series colours, in order: Tableau 10, dark enough to read on white
+/// (plotters' own palette starts with a pale yellow).
+const COLORS: [(u8, u8, u8); 10] = [
+    (0x1f, 0x77, 0xb4),
+    (0xd6, 0x27, 0x28),
+    (0x2c, 0xa0, 0x2c),
+    (0xff, 0x7f, 0x0e),
+    (0x94, 0x67, 0xbd),
+    (0x8c, 0x56, 0x4b),
+    (0xe3, 0x77, 0xc2),
+    (0x7f, 0x7f, 0x7f),
+    (0xbc, 0xbd, 0x22),
+    (0x17, 0xbe, 0xcf),
+];
+
 /// A corner of the plotting area for the legend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Legend {
@@ -188,7 +203,8 @@ impl LineChart {
             .draw()
             .map_err(e)?;
         for (i, s) in self.series.iter().enumerate() {
-            let color = Palette99::pick(i).to_rgba();
+            let (r, g, b) = COLORS[i % COLORS.len()];
+            let color = RGBColor(r, g, b).to_rgba();
             let style = color.stroke_width(2);
             let mut first = true;
             for segment in clip.segments(&s.points) {
