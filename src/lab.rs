@@ -132,9 +132,9 @@ pub struct LossArgs {
     /// bce-logits: weight of the positive class (n_neg / n_pos balances the classes)
     #[arg(long, allow_negative_numbers = true, value_parser = finite)]
     pub pos_weight: Option<f64>,
-    /// ce: the number of classes C
-    #[arg(long)]
-    pub classes: Option<usize>,
+    /// ce: the number of classes C (1 to 100000)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub classes: Option<u32>,
     /// ce: one weight per class, comma-separated
     #[arg(long, allow_hyphen_values = true)]
     pub weights: Option<NumberList>,
@@ -216,6 +216,8 @@ fn run_act(a: &ActArgs) -> LabResult {
         return input_err("--slope applies only to leaky-relu");
     }
     let dtype = a.output.dtype.dtype();
+    check_range(a.output.dtype, "z", &a.z)?;
+    check_range(a.output.dtype, "--slope", a.slope.as_slice())?;
     let label = act_label(a.name);
     let result: Pointwise = match a.name {
         ActName::Softmax => softmax_pointwise(&a.z, dtype)?,
@@ -334,6 +336,20 @@ fn check_options_apply(l: &LossArgs) -> Result<(), LabError> {
 fn run_loss(l: &LossArgs) -> LabResult {
     check_options_apply(l)?;
     let dtype = l.output.dtype.dtype();
+    let p = l.output.dtype;
+    check_range(p, "--pred", &l.pred.0)?;
+    check_range(p, "--target", &l.target.0)?;
+    for (flag, v) in [
+        ("--delta", l.delta),
+        ("--pos-weight", l.pos_weight),
+        ("--alpha", l.alpha),
+        ("--gamma", l.gamma),
+    ] {
+        check_range(p, flag, v.as_slice())?;
+    }
+    if let Some(w) = &l.weights {
+        check_range(p, "--weights", &w.0)?;
+    }
     let (pred, target) = (&l.pred.0, &l.target.0);
     let tensor = |v: &[f64]| -> candle_core::Result<Tensor> {
         Tensor::new(v, &Device::Cpu)?.to_dtype(dtype)
@@ -342,11 +358,10 @@ fn run_loss(l: &LossArgs) -> LabResult {
     let result: LossAndGrad = if l.name == LossName::Ce {
         let c = match l.classes {
             None => return input_err("ce needs --classes C, the number of classes"),
-            Some(0) => return input_err("--classes must be at least 1"),
-            Some(c) => c,
+            Some(c) => c as usize,
         };
         let n = target.len();
-        if pred.len() != n * c {
+        if Some(pred.len()) != n.checked_mul(c) {
             return input_err(format!(
                 "--pred has {} logits, expected N×C = {n}×{c} = {} for {n} targets and {c} classes",
                 pred.len(),
@@ -360,9 +375,10 @@ fn run_loss(l: &LossArgs) -> LabResult {
                     "--target holds class indices for ce; {t} is not one"
                 ));
             }
-            if t as usize >= c {
+            if t >= c as f64 {
                 return input_err(format!(
-                    "class index {t} in --target is out of range for {c} classes (0 to {})",
+                    "class index {} in --target is out of range for {c} classes (0 to {})",
+                    g6(t),
                     c - 1
                 ));
             }
@@ -467,7 +483,7 @@ fn run_loss(l: &LossArgs) -> LabResult {
     writeln!(out, "{label} in {}: loss = {}", p.name(), g6(result.value)).ok();
     out.push_str(&detail);
     if l.name == LossName::Ce {
-        let c = l.classes.unwrap_or(1);
+        let c = l.classes.unwrap_or(1) as usize;
         let mut t = Table::new(&["sample", "class", "logit", "target", "dloss/dlogit"]);
         for (k, (&z, &g)) in pred.iter().zip(&result.grad).enumerate() {
             let (i, j) = (k / c, k % c);
@@ -489,6 +505,20 @@ fn run_loss(l: &LossArgs) -> LabResult {
         out.push_str(&t.to_string());
     }
     Ok(out)
+}
+
+/// Numbers beyond f32's range would silently become infinities in f32: refuse them.
+fn check_range(p: Precision, what: &str, xs: &[f64]) -> Result<(), LabError> {
+    if p == Precision::F32
+        && let Some(x) = xs.iter().find(|x| x.abs() > f64::from(f32::MAX))
+    {
+        return input_err(format!(
+            "{what} value {} is beyond f32's range (largest {}); use --dtype f64",
+            g6(*x),
+            g6(f64::from(f32::MAX))
+        ));
+    }
+    Ok(())
 }
 
 /// A JSON number at the precision computed in; non-finite values as strings.

@@ -75,6 +75,28 @@ fn act_softmax_prints_the_probability_vector() {
 }
 
 #[test]
+fn loss_f64_takes_numbers_beyond_f32s_range() {
+    let v = json(&[
+        "loss",
+        "mse",
+        "--pred=1e200",
+        "--target=0",
+        "--dtype",
+        "f64",
+    ]);
+    assert_eq!(v["value"], "inf"); // (1e200)^2 overflows even f64: reported, not a crash
+    let v = json(&[
+        "loss",
+        "mae",
+        "--pred=1e200",
+        "--target=0",
+        "--dtype",
+        "f64",
+    ]);
+    assert_eq!(v["value"].as_f64(), Some(1e200));
+}
+
+#[test]
 fn loss_regression_figures() {
     let args = ["--pred=35,31,48,42", "--target=41,29,55,97"];
     let v = json(&[&["loss", "huber", "--delta", "5"][..], &args].concat());
@@ -207,6 +229,35 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         "f16",
     );
     rejects(&["loss", "cosine", "--pred=1", "--target=1"], "cosine");
+    rejects(
+        &[
+            "loss",
+            "ce",
+            "--classes",
+            "18446744073709551615",
+            "--pred=1,2",
+            "--target=0,1",
+        ],
+        "--classes",
+    );
+    rejects(
+        &["loss", "huber", "--pred=1e308", "--target=0"],
+        "beyond f32's range",
+    );
+    rejects(&["act", "leaky-relu", "--slope", "1e39", "1"], "--slope");
+    rejects(
+        &[
+            "loss",
+            "ce",
+            "--classes",
+            "3",
+            "--pred=1,2,3",
+            "--target=1e300",
+            "--dtype",
+            "f64",
+        ],
+        "out of range",
+    );
 }
 
 #[test]
