@@ -269,6 +269,100 @@ fn every_flag_a_page_suggests_is_accepted_by_its_chapter() {
     assert!(checked > 30, "only {checked} suggested command lines found");
 }
 
+/// The page's prose: outside fenced blocks, inline code and math.
+fn prose(page: &str) -> String {
+    let outside_fences: String = page.split("```").step_by(2).collect::<Vec<_>>().join(" ");
+    let outside_code: String = outside_fences
+        .split('`')
+        .step_by(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut text = String::new();
+    let mut rest = outside_code.as_str();
+    let next_math = |r: &str| {
+        [r.find("\\\\("), r.find("\\\\[")]
+            .into_iter()
+            .flatten()
+            .min()
+    };
+    while let Some(start) = next_math(rest) {
+        text.push_str(&rest[..start]);
+        let close = if rest[start..].starts_with("\\\\(") {
+            "\\\\)"
+        } else {
+            "\\\\]"
+        };
+        rest = match rest[start..].find(close) {
+            Some(end) => &rest[start + end + close.len()..],
+            None => "",
+        };
+    }
+    text.push_str(rest);
+    text
+}
+
+/// Numbers written with three or more decimals, or in scientific notation.
+fn precise_numbers(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '.'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len()
+            && (chars[j].is_ascii_digit()
+                || chars[j] == '.'
+                || chars[j] == 'e'
+                || (chars[j] == '-' && j > 0 && chars[j - 1] == 'e'))
+        {
+            j += 1;
+        }
+        let n: String = chars[i..j]
+            .iter()
+            .collect::<String>()
+            .trim_end_matches(['.', 'e', '-'])
+            .to_string();
+        let decimals = n
+            .split_once('.')
+            .map(|(_, d)| d.split('e').next().unwrap_or("").len())
+            .unwrap_or(0);
+        if decimals >= 3 || (n.contains('e') && n.contains('.')) {
+            out.push(n);
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+#[test]
+fn every_precise_number_in_the_prose_is_one_the_chapter_prints() {
+    let mut checked = 0;
+    for ch in chapters::all() {
+        let page = read(&book::src_dir().join(format!("{}.md", ch.name())));
+        let text = ch.text().expect("the chapter runs");
+        for n in precise_numbers(&prose(&page)) {
+            assert!(
+                text.contains(&n),
+                "{}: the prose says {n}, which the chapter does not print (stale or hand-typed?)",
+                ch.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} numbers found in the prose");
+}
+
+#[test]
+fn precise_numbers_are_found_outside_code_and_math() {
+    let page = "MSE 778.5000 vs 0.25, `0.1234`, \\\\[ 0.044715 \\\\] and \\\\( 1.0001 \\\\); then 1.793e-9.";
+    assert_eq!(precise_numbers(&prose(page)), vec!["778.5000", "1.793e-9"]);
+}
+
 #[test]
 fn snapshot_reader_finds_the_body_line() {
     let dir = std::env::temp_dir().join(format!("tidy-{}", std::process::id()));
