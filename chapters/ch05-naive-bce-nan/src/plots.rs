@@ -1,7 +1,7 @@
 //! The chapter's plots.
 
 use candle_core::{DType, Result};
-use shared::plot::{LineChart, Plot, Series, linspace};
+use shared::plot::{Legend, LineChart, Plot, Series, linspace};
 use shared::table::f4;
 
 use crate::scan::{first_failure, sigmoid_is};
@@ -84,7 +84,9 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
         &chart
             .x_range(0.0, opts.steps as f64)
             .y_range(y0, y1)
-            .log_y(),
+            .log_y()
+            // the curves start high on the left: keep the legend clear of them
+            .legend(Legend::UpperRight),
     )?);
     Ok(out)
 }
