@@ -2,20 +2,20 @@
 //! here, to the root Cargo.toml, and to book/src/SUMMARY.md; the tidy test
 //! fails until all three agree with the folders under `chapters/`.
 
-use shared::chapter::Chapter;
+use shared::chapter::AnyChapter;
 
-pub fn all() -> Vec<&'static dyn Chapter> {
+pub fn all() -> Vec<&'static dyn AnyChapter> {
     vec![
-        &ch01_activation_shapes::Chapter,
-        &ch02_vanishing_gradients::Chapter,
-        &ch03_regression_losses::Chapter,
-        &ch04_loss_task_mismatch::Chapter,
-        &ch05_naive_bce_nan::Chapter,
-        &ch06_class_weighting::Chapter,
+        &ch01_activation_shapes::CHAPTER,
+        &ch02_vanishing_gradients::CHAPTER,
+        &ch03_regression_losses::CHAPTER,
+        &ch04_loss_task_mismatch::CHAPTER,
+        &ch05_naive_bce_nan::CHAPTER,
+        &ch06_class_weighting::CHAPTER,
     ]
 }
 
 /// The chapter with this crate name.
-pub fn find(name: &str) -> Option<&'static dyn Chapter> {
+pub fn find(name: &str) -> Option<&'static dyn AnyChapter> {
     all().into_iter().find(|c| c.name() == name)
 }

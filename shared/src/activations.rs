@@ -187,6 +187,11 @@ pub fn value_and_grad(
     })
 }
 
+/// A one-element tensor (a loss, a sum) of any float dtype, as an `f64`.
+pub fn to_f64(t: &Tensor) -> Result<f64> {
+    t.to_dtype(DType::F64)?.to_scalar::<f64>()
+}
+
 /// A tensor of any shape, flattened row-major into `f64`s.
 pub fn to_f64_vec(t: &Tensor) -> Result<Vec<f64>> {
     t.flatten_all()?.to_dtype(DType::F64)?.to_vec1::<f64>()

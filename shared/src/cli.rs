@@ -1,10 +1,8 @@
 //! What every chapter binary and `lab` share at the command line: flags that
 //! parse into one clear line and exit code 2 on bad input, plot output, timing.
 
-use std::io::Write;
+use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::error::ErrorKind;
 
@@ -13,14 +11,17 @@ use crate::plot::Plot;
 /// Parses the command line into `T`. `--help` and `--version` print and exit 0;
 /// any other problem prints one line, `NAME: error: …`, to stderr and exits 2.
 pub fn parse_args<T: clap::Parser>() -> T {
-    match T::try_parse() {
-        Ok(t) => t,
-        Err(e) => match e.kind() {
-            ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
-            _ => usage_error(&clap_one_line(&e)),
-        },
+    T::try_parse().unwrap_or_else(|e| exit_on_clap_error(&e))
+}
+
+/// `--help` and `--version` print and exit 0; any other parse error prints
+/// one line, `NAME: error: …`, to stderr and exits 2.
+pub fn exit_on_clap_error(e: &clap::Error) -> ! {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        _ => usage_error(&clap_one_line(e)),
     }
 }
 
@@ -52,21 +53,102 @@ pub fn usage_error(msg: &str) -> ! {
     std::process::exit(2)
 }
 
-/// A finite number, for clap's `value_parser`: clap turns the refusal into
-/// one line and exit code 2.
-pub fn finite(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(_) => Err(format!("'{s}' is not a finite number")),
-        Err(_) => Err(format!("'{s}' is not a number")),
+/// The one number parser for every float flag: a finite number inside a
+/// range, for clap's `value_parser`. A refusal becomes one line and exit
+/// code 2, naming the value and the range:
+///
+/// ```
+/// use shared::cli::{above, range};
+/// assert_eq!(range(0.0..=0.5).parse("0.2"), Ok(0.2));
+/// assert_eq!(range(0.0..=0.5).parse("0.7"), Err("'0.7' must be between 0 and 0.5".into()));
+/// assert_eq!(range(..).parse("nan"), Err("'nan' is not a finite number".into()));
+/// assert!(range(above(0.0)).parse("0").is_err());
+/// ```
+///
+/// Bounds are Rust ranges (`a..=b`, `..=b`, `a..`, `..`), or [`above`] for
+/// an open lower bound (`above(0.0)` is x > 0, `above_to(0.0, 10.0)` is
+/// 0 < x ≤ 10).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Range {
+    lo: Bound<f64>,
+    hi: Bound<f64>,
+}
+
+/// A finite number inside `r`: see [`Range`].
+pub fn range(r: impl RangeBounds<f64>) -> Range {
+    Range {
+        lo: r.start_bound().cloned(),
+        hi: r.end_bound().cloned(),
     }
 }
 
-/// A finite number greater than 0, for clap's `value_parser`.
-pub fn positive(s: &str) -> Result<f64, String> {
-    match finite(s)? {
-        x if x > 0.0 => Ok(x),
-        _ => Err(format!("'{s}' must be positive")),
+/// The numbers greater than `lo` (an open lower bound, which Rust's range
+/// syntax cannot write).
+pub fn above(lo: f64) -> (Bound<f64>, Bound<f64>) {
+    (Bound::Excluded(lo), Bound::Unbounded)
+}
+
+/// The numbers greater than `lo` and at most `hi`.
+pub fn above_to(lo: f64, hi: f64) -> (Bound<f64>, Bound<f64>) {
+    (Bound::Excluded(lo), Bound::Included(hi))
+}
+
+impl Range {
+    /// Parses `s`, or says in one line why not.
+    pub fn parse(&self, s: &str) -> Result<f64, String> {
+        let x = match s.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => x,
+            Ok(_) => return Err(format!("'{s}' is not a finite number")),
+            Err(_) => return Err(format!("'{s}' is not a number")),
+        };
+        if (self.lo, self.hi).contains(&x) {
+            Ok(x)
+        } else {
+            Err(format!("'{s}' must be {}", self.describe()))
+        }
+    }
+
+    fn describe(&self) -> String {
+        use Bound::*;
+        match (self.lo, self.hi) {
+            (Included(a), Included(b)) => format!("between {a} and {b}"),
+            (Excluded(0.0), Unbounded) => "positive".to_string(),
+            (Excluded(a), Unbounded) => format!("greater than {a}"),
+            (Included(a), Unbounded) => format!("at least {a}"),
+            (Unbounded, Included(b)) => format!("at most {b}"),
+            (Unbounded, Excluded(b)) => format!("less than {b}"),
+            (lo, hi) => {
+                let open = |b: Bound<f64>, inc: char, exc: char, inf: &str| match b {
+                    Included(v) => (inc, v.to_string()),
+                    Excluded(v) => (exc, v.to_string()),
+                    Unbounded => (exc, inf.to_string()),
+                };
+                let (l, a) = open(lo, '[', '(', "-inf");
+                let (r, b) = open(hi, ']', ')', "inf");
+                format!("in {l}{a}, {b}{r}")
+            }
+        }
+    }
+}
+
+impl clap::builder::TypedValueParser for Range {
+    type Value = f64;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<f64, clap::Error> {
+        let s = value.to_string_lossy();
+        self.parse(&s).map_err(|why| {
+            let arg = arg.map_or_else(|| "...".to_string(), |a| a.to_string());
+            clap::Error::raw(
+                ErrorKind::ValueValidation,
+                format!("invalid value '{s}' for '{arg}': {why}\n"),
+            )
+            .with_cmd(cmd)
+        })
     }
 }
 
@@ -138,51 +220,4 @@ pub fn write_plots(dir: &Path, plots: &[Plot]) -> std::io::Result<()> {
         std::fs::write(dir.join(p.file_name()), &p.svg)?;
     }
     Ok(())
-}
-
-/// Runs a chapter from its `main`: prints its text to stdout, writes its plots
-/// (reported on stderr, so stdout is exactly what the book shows), and turns
-/// errors into a message and exit code 1. Calls [`tune_runtime`] first.
-pub fn run_chapter(
-    chapter: &str,
-    args: &CommonArgs,
-    text: impl FnOnce(&mut dyn Write) -> candle_core::Result<()>,
-    plots: impl FnOnce() -> candle_core::Result<Vec<Plot>>,
-) -> ExitCode {
-    tune_runtime();
-    let start = Instant::now();
-    let result = (|| -> candle_core::Result<()> {
-        let mut out = std::io::stdout().lock();
-        text(&mut out)?;
-        out.flush()?;
-        let text_time = start.elapsed();
-        if !args.no_plots {
-            let dir = args
-                .plots
-                .clone()
-                .unwrap_or_else(|| Path::new("target").join("plots").join(chapter));
-            let plots = plots()?;
-            write_plots(&dir, &plots)?;
-            eprintln!(
-                "{chapter}: wrote {} plots to {}",
-                plots.len(),
-                dir.display()
-            );
-        }
-        if args.time {
-            eprintln!(
-                "{chapter}: text in {:.3} s, total {:.3} s",
-                text_time.as_secs_f64(),
-                start.elapsed().as_secs_f64()
-            );
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{chapter}: error: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }

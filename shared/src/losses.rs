@@ -92,13 +92,6 @@ fn log1p_unit(t: &Tensor) -> Result<Tensor> {
     (&small * series)? + ((1.0 - small)? * plain)?
 }
 
-/// `softplus(−z) = log(1 + e^(−z)) = −log σ(z)`, computed as
-/// `max(−z, 0) + log(1 + e^(−|z|))`: the exponent is never positive, so
-/// nothing overflows.
-pub fn softplus_neg(z: &Tensor) -> Result<Tensor> {
-    bce_with_logits_elementwise(z, &z.ones_like()?, None)
-}
-
 /// Binary cross-entropy on logits per element, stable for any logit:
 /// `(1 − y)·z + (1 + (w − 1)·y) · softplus(−z)`, with `w` the positive-class weight.
 ///
@@ -222,20 +215,23 @@ pub fn cross_entropy(logits: &Tensor, targets: &Tensor, weights: Option<&[f64]>)
 // ANCHOR: focal
 /// Focal loss per element, with torchvision's `sigmoid_focal_loss` semantics:
 /// `α_t · (1 − p_t)^γ · BCE(z, y)`, where `p_t` is the probability given to the
-/// true class and `α_t = α·y + (1 − α)(1 − y)`. A negative `alpha` turns the α
-/// weighting off; `gamma = 0` leaves plain (α-weighted) BCE.
+/// true class and `α_t = α·y + (1 − α)(1 − y)`. `alpha: None` leaves the α
+/// weighting out (torchvision's `alpha=-1`); `gamma = 0` leaves plain
+/// (α-weighted) BCE.
 pub fn focal_loss_elementwise(
     logits: &Tensor,
     target: &Tensor,
-    alpha: f64,
+    alpha: Option<f64>,
     gamma: f64,
 ) -> Result<Tensor> {
     check_same_shape(logits, target, "focal_loss")?;
     if !(gamma >= 0.0 && gamma.is_finite()) {
         bail!("focal_loss: gamma must be a non-negative number, got {gamma}")
     }
-    if !alpha.is_finite() || alpha > 1.0 {
-        bail!("focal_loss: alpha must be at most 1 (negative turns it off), got {alpha}")
+    if let Some(alpha) = alpha
+        && !(0.0..=1.0).contains(&alpha)
+    {
+        bail!("focal_loss: alpha must be between 0 and 1, got {alpha}")
     }
     let ce = bce_with_logits_elementwise(logits, target, None)?;
     let p = crate::activations::sigmoid(logits)?;
@@ -247,7 +243,7 @@ pub fn focal_loss_elementwise(
     } else {
         ((1.0 - p_t)?.powf(gamma)? * ce)?
     };
-    if alpha >= 0.0 {
+    if let Some(alpha) = alpha {
         let alpha_t = ((target * alpha)? + ((1.0 - target)? * (1.0 - alpha))?)?;
         alpha_t * loss
     } else {
@@ -258,7 +254,12 @@ pub fn focal_loss_elementwise(
 
 /// Focal loss (Lin et al., 2017), mean-reduced: torchvision's
 /// `sigmoid_focal_loss(…, alpha, gamma, reduction="mean")`.
-pub fn focal_loss(logits: &Tensor, target: &Tensor, alpha: f64, gamma: f64) -> Result<Tensor> {
+pub fn focal_loss(
+    logits: &Tensor,
+    target: &Tensor,
+    alpha: Option<f64>,
+    gamma: f64,
+) -> Result<Tensor> {
     focal_loss_elementwise(logits, target, alpha, gamma)?.mean_all()
 }
 
@@ -283,7 +284,7 @@ pub fn loss_and_grad(
         None => vec![0.0; pred.elem_count()],
     };
     Ok(LossAndGrad {
-        value: l.to_dtype(DType::F64)?.to_scalar::<f64>()?,
+        value: crate::activations::to_f64(&l)?,
         grad,
     })
 }

@@ -205,6 +205,44 @@ pub fn mean_abs_error(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len().max(1) as f64
 }
 
+/// The unweighted mean of the per-class recalls (balanced accuracy).
+pub fn mean_recall(pred: &[u32], labels: &[u32], classes: usize) -> f64 {
+    (0..classes as u32)
+        .map(|c| class_scores(pred, labels, c).recall)
+        .sum::<f64>()
+        / classes as f64
+}
+
+/// The unweighted mean of the per-class F1 scores.
+pub fn macro_f1(pred: &[u32], labels: &[u32], classes: usize) -> f64 {
+    (0..classes as u32)
+        .map(|c| class_scores(pred, labels, c).f1)
+        .sum::<f64>()
+        / classes as f64
+}
+
+/// How far a regression's predictions are from the targets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RegressionErrors {
+    /// Mean absolute error.
+    pub mae: f64,
+    /// Root mean squared error.
+    pub rmse: f64,
+    /// Mean signed error, prediction minus target: positive means too high.
+    pub bias: f64,
+}
+
+/// MAE, RMSE and bias of `pred` against `target`.
+pub fn regression_errors(pred: &[f64], target: &[f64]) -> RegressionErrors {
+    let n = target.len().max(1) as f64;
+    let err: Vec<f64> = pred.iter().zip(target).map(|(p, y)| p - y).collect();
+    RegressionErrors {
+        mae: err.iter().map(|e| e.abs()).sum::<f64>() / n,
+        rmse: (err.iter().map(|e| e * e).sum::<f64>() / n).sqrt(),
+        bias: err.iter().sum::<f64>() / n,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +286,17 @@ mod tests {
             pr_curve(&prob, &labels, 10),
             vec![(1.0 / 3.0, 1.0), (2.0 / 3.0, 2.0 / 3.0), (1.0, 0.6)]
         );
+    }
+
+    #[test]
+    fn regression_errors_and_class_means_by_hand() {
+        let e = regression_errors(&[1.0, 4.0], &[2.0, 2.0]);
+        assert_eq!((e.mae, e.bias), (1.5, 0.5));
+        assert!((e.rmse - 2.5f64.sqrt()).abs() < 1e-12);
+        // class 0: recall 1/2, precision 1; class 1: recall 1, precision 1/2
+        let (pred, labels) = ([0, 1, 1], [0, 0, 1]);
+        assert_eq!(mean_recall(&pred, &labels, 2), 0.75);
+        assert!((macro_f1(&pred, &labels, 2) - 2.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! which cannot be seeded; here every weight comes from a `ChaCha8Rng`, so a
 //! chapter prints the same numbers on every run. The schemes are PyTorch's.
 
-use candle_core::{DType, Device, Result, Tensor, Var};
+use candle_core::{Device, Result, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -13,18 +13,19 @@ use crate::activations::Activation;
 use crate::data::{normal, rng};
 
 /// How a layer's initial weights are drawn (`fan_in`, `fan_out`: the layer's
-/// input and output widths).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// input and output widths). A chapter flag can take it directly
+/// (`--init kaiming-normal`): the first line of each doc comment is its help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Init {
-    /// PyTorch's `nn.Linear` default: weights and biases `U(−1/√fan_in, 1/√fan_in)`.
+    /// PyTorch's nn.Linear default, U(±1/√fan_in) for weights and biases
     PytorchDefault,
-    /// Kaiming (He) normal for ReLU: `N(0, 2/fan_in)`, zero bias.
+    /// N(0, 2/fan_in), zero bias: Kaiming (He) normal, for ReLU
     KaimingNormal,
-    /// Kaiming (He) uniform for ReLU: `U(−√(6/fan_in), √(6/fan_in))`, zero bias.
+    /// U(±√(6/fan_in)), zero bias: Kaiming (He) uniform, for ReLU
     KaimingUniform,
-    /// Xavier (Glorot) normal: `N(0, 2/(fan_in + fan_out))`, zero bias.
+    /// N(0, 2/(fan_in + fan_out)), zero bias: Xavier (Glorot) normal
     XavierNormal,
-    /// Xavier (Glorot) uniform: `U(−√(6/(fan_in + fan_out)), …)`, zero bias.
+    /// U(±√(6/(fan_in + fan_out))), zero bias: Xavier (Glorot) uniform
     XavierUniform,
 }
 
@@ -104,16 +105,6 @@ pub struct Mlp {
     pub activation: Activation,
 }
 
-/// What one forward pass went through, layer by layer.
-#[derive(Clone, Debug)]
-pub struct Trace {
-    /// Each hidden layer's pre-activations `z`.
-    pub pre: Vec<Tensor>,
-    /// Each hidden layer's activations `f(z)`.
-    pub post: Vec<Tensor>,
-    pub output: Tensor,
-}
-
 impl Mlp {
     /// An MLP with layer widths `sizes` (input first, output last), seeded by `seed`.
     pub fn new(sizes: &[usize], activation: Activation, init: Init, seed: u64) -> Result<Self> {
@@ -125,34 +116,18 @@ impl Mlp {
         Ok(Self { layers, activation })
     }
 
+    /// The output for a batch `x`: every hidden layer applies the activation,
+    /// the last layer does not (it returns logits or raw values).
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(self.trace(x)?.output)
-    }
-
-    /// A forward pass that keeps every hidden layer's pre-activations and activations.
-    pub fn trace(&self, x: &Tensor) -> Result<Trace> {
-        let mut pre = Vec::new();
-        let mut post = Vec::new();
-        let mut h = x.clone();
         let last = self.layers.len().saturating_sub(1);
+        let mut h = x.clone();
         for (i, layer) in self.layers.iter().enumerate() {
-            let z = layer.forward(&h)?;
-            if i == last {
-                return Ok(Trace {
-                    pre,
-                    post,
-                    output: z,
-                });
+            h = layer.forward(&h)?;
+            if i < last {
+                h = self.activation.apply(&h)?;
             }
-            h = self.activation.apply(&z)?;
-            pre.push(z);
-            post.push(h.clone());
         }
-        Ok(Trace {
-            pre,
-            post,
-            output: h,
-        })
+        Ok(h)
     }
 
     /// Every weight and bias, for an optimiser.
@@ -191,7 +166,7 @@ pub fn train(
     let mut history = Vec::with_capacity(steps);
     for _ in 0..steps {
         let l = loss(&model.forward(x)?)?;
-        let v = l.to_dtype(DType::F64)?.to_scalar::<f64>()?;
+        let v = crate::activations::to_f64(&l)?;
         history.push(v);
         if !v.is_finite() {
             break;

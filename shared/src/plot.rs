@@ -23,18 +23,6 @@ impl Series {
             points,
         }
     }
-
-    /// `f` sampled at `n` evenly spaced points of `[lo, hi]`.
-    pub fn sample(
-        label: impl Into<String>,
-        lo: f64,
-        hi: f64,
-        n: usize,
-        f: impl Fn(f64) -> f64,
-    ) -> Self {
-        let points = linspace(lo, hi, n).into_iter().map(|x| (x, f(x))).collect();
-        Self::new(label, points)
-    }
 }
 
 /// `n` evenly spaced points from `lo` to `hi`, both included.
@@ -420,16 +408,24 @@ impl Plot {
 mod tests {
     use super::*;
 
+    fn sampled(f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
+        linspace(-6.0, 6.0, 50)
+            .into_iter()
+            .map(|x| (x, f(x)))
+            .collect()
+    }
+
     #[test]
     fn draws_the_same_bytes_twice_with_title_and_legend() {
         let chart = LineChart::new("Sigmoid", "z", "f(z)")
-            .series(Series::sample("f", -6.0, 6.0, 50, |z| {
-                1.0 / (1.0 + (-z).exp())
-            }))
-            .series(Series::sample("f'", -6.0, 6.0, 50, |z| {
-                let s = 1.0 / (1.0 + (-z).exp());
-                s * (1.0 - s)
-            }));
+            .series(Series::new("f", sampled(|z| 1.0 / (1.0 + (-z).exp()))))
+            .series(Series::new(
+                "f'",
+                sampled(|z| {
+                    let s = 1.0 / (1.0 + (-z).exp());
+                    s * (1.0 - s)
+                }),
+            ));
         let a = chart.to_svg().unwrap();
         assert_eq!(a, chart.to_svg().unwrap());
         assert!(a.starts_with("<svg"));

@@ -114,32 +114,6 @@ pub fn pct(x: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aligns_columns_and_draws_a_rule() {
-        let mut t = Table::new(&["name", "value"]);
-        t.row(&["ReLU", "1.0000"]).row(&["LeakyReLU", "-0.0100"]);
-        assert_eq!(
-            t.to_string(),
-            "name         value\n------------------\nReLU        1.0000\nLeakyReLU  -0.0100\n"
-        );
-    }
-
-    #[test]
-    fn formats_non_finite_and_negative_zero() {
-        assert_eq!(f4(f64::NAN), "NaN");
-        assert_eq!(f4(f64::INFINITY), "inf");
-        assert_eq!(f4(f64::NEG_INFINITY), "-inf");
-        assert_eq!(f4(-0.00001), "0.0000");
-        assert_eq!(f4(-0.25), "-0.2500");
-        assert_eq!(pct(0.125), "12.5%");
-        assert_eq!(sci(0.000012345), "1.234e-5");
-    }
-}
-
 /// A number with six significant digits, in fixed or scientific notation as
 /// suits its size (like C's `%g`); for tools where values span many scales.
 pub fn g6(x: f64) -> String {
@@ -187,22 +161,45 @@ pub fn g(x: f64, digits: usize) -> String {
 }
 
 #[cfg(test)]
-mod g6_tests {
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_columns_and_draws_a_rule() {
+        let mut t = Table::new(&["name", "value"]);
+        t.row(&["ReLU", "1.0000"]).row(&["LeakyReLU", "-0.0100"]);
+        assert_eq!(
+            t.to_string(),
+            "name         value\n------------------\nReLU        1.0000\nLeakyReLU  -0.0100\n"
+        );
+    }
+
+    #[test]
+    fn formats_non_finite_and_negative_zero() {
+        assert_eq!(f4(f64::NAN), "NaN");
+        assert_eq!(f4(f64::INFINITY), "inf");
+        assert_eq!(f4(f64::NEG_INFINITY), "-inf");
+        assert_eq!(f4(-0.00001), "0.0000");
+        assert_eq!(f4(-0.25), "-0.2500");
+        assert_eq!(pct(0.125), "12.5%");
+        assert_eq!(sci(0.000012345), "1.234e-5");
+    }
+
     #[test]
     fn six_significant_digits() {
-        assert_eq!(super::g6(0.25148), "0.25148");
-        assert_eq!(super::g6(12.5), "12.5");
-        assert_eq!(super::g6(-0.0119462), "-0.0119462");
-        assert_eq!(super::g6(1e4), "10000");
-        assert_eq!(super::g6(4.1399e-8), "4.13990e-8");
-        assert_eq!(super::g6(0.0), "0");
-        assert_eq!(super::g4(9.5367e-7), "9.537e-7");
-        assert_eq!(super::g4(3.3617), "3.362");
-        assert_eq!(super::g4(8.39), "8.390");
-        assert_eq!(super::g4(13.04), "13.04");
-        assert_eq!(super::g4(0.001644), "0.001644");
-        assert_eq!(super::g4(1.0), "1.000");
-        assert_eq!(super::g4(0.0), "0");
-        assert_eq!(super::g(0.5, 4), "0.5");
+        assert_eq!(g6(0.25148), "0.25148");
+        assert_eq!(g6(12.5), "12.5");
+        assert_eq!(g6(-0.0119462), "-0.0119462");
+        assert_eq!(g6(1e4), "10000");
+        assert_eq!(g6(4.1399e-8), "4.13990e-8");
+        assert_eq!(g6(0.0), "0");
+        assert_eq!(g4(9.5367e-7), "9.537e-7");
+        assert_eq!(g4(3.3617), "3.362");
+        assert_eq!(g4(8.39), "8.390");
+        assert_eq!(g4(13.04), "13.04");
+        assert_eq!(g4(0.001644), "0.001644");
+        assert_eq!(g4(1.0), "1.000");
+        assert_eq!(g4(0.0), "0");
+        assert_eq!(g(0.5, 4), "0.5");
     }
 }

@@ -1,15 +1,16 @@
 //! The chapter's claims, checked on the data it prints.
 
-use ch01_activation_shapes::{Options, derivatives_at, kinks_at_zero, max_slopes};
+use ch01_activation_shapes::shapes::{derivatives_at, kinks_at_zero, max_slopes};
+use ch01_activation_shapes::{CHAPTER, Options, activations};
 use shared::activations::Activation;
 
 fn opts() -> Options {
-    Options::default()
+    CHAPTER.defaults()
 }
 
 #[test]
 fn sigmoids_largest_derivative_is_a_quarter_at_zero() {
-    let sigmoid = max_slopes(&opts())
+    let sigmoid = max_slopes(&activations(&opts()))
         .unwrap()
         .into_iter()
         .find(|m| m.activation == Activation::Sigmoid)
@@ -23,7 +24,8 @@ fn sigmoids_largest_derivative_is_a_quarter_at_zero() {
 #[test]
 fn gelu_and_tanh_are_both_small_at_minus_three_and_only_sigmoid_tanh_saturate_at_plus_three() {
     let o = opts();
-    for (act, left, right) in derivatives_at(&o).unwrap() {
+    for d in derivatives_at(&activations(&o), o.at).unwrap() {
+        let (act, left, right) = (d.activation, d.left, d.right);
         match act {
             Activation::Gelu
             | Activation::Tanh
@@ -51,4 +53,16 @@ fn candle_builtins_disagree_with_pytorch_at_the_kink() {
     assert!((k[1].shared - 0.01).abs() < 1e-7); // LeakyReLU, PyTorch: the slope
     assert!((k[1].candle - 0.505).abs() < 1e-7); // candle-nn: the tie split in half
     assert_eq!((k[2].shared, k[2].candle), (0.0, 1.0)); // |z|
+}
+
+#[test]
+fn a_slope_that_is_not_a_finite_number_is_refused() {
+    for bad in ["nan", "inf", "-inf", "x"] {
+        let e = CHAPTER
+            .options(&[&format!("--slope={bad}")])
+            .err()
+            .unwrap_or_else(|| panic!("--slope {bad} was accepted"));
+        assert!(e.to_string().contains(bad), "{e}");
+    }
+    assert_eq!(CHAPTER.options(&["--slope", "0.2"]).unwrap().slope, 0.2);
 }

@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch01_activation_shapes::Chapter);
+    shared::pin_sections!(ch01_activation_shapes::CHAPTER);
 }

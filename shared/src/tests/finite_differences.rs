@@ -109,10 +109,10 @@ fn losses_match_finite_differences() {
     });
     check_loss("naive bce", &logits, &[6], |p| losses::naive_bce(p, &yb));
     check_loss("focal", &logits, &[6], |p| {
-        losses::focal_loss(p, &yb, 0.25, 2.0)
+        losses::focal_loss(p, &yb, Some(0.25), 2.0)
     });
     check_loss("focal γ=0.5", &logits, &[6], |p| {
-        losses::focal_loss(p, &yb, -1.0, 0.5)
+        losses::focal_loss(p, &yb, None, 0.5)
     });
 
     let targets = Tensor::new(&[0u32, 1, 2], &Device::Cpu).unwrap();

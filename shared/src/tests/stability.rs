@@ -104,7 +104,7 @@ fn cross_entropy_ignores_a_constant_added_to_a_row() {
 fn focal_with_gamma_zero_and_no_alpha_is_bce() {
     let z = t(&[2.1, -0.5, 1.8, -1.2, 30.0, -30.0], DType::F32);
     let y = t(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0], DType::F32);
-    let focal = scalar(&focal_loss(&z, &y, -1.0, 0.0).unwrap());
+    let focal = scalar(&focal_loss(&z, &y, None, 0.0).unwrap());
     let bce = scalar(&bce_with_logits(&z, &y, None).unwrap());
     assert_eq!(focal, bce);
 }
@@ -128,7 +128,7 @@ fn losses_reject_bad_shapes_and_parameters() {
     let b = t(&[1.0, 2.0, 3.0], DType::F32);
     assert!(losses::mse(&a, &b).is_err());
     assert!(losses::huber(&a, &a, -1.0).is_err());
-    assert!(losses::focal_loss(&a, &a, 0.25, -2.0).is_err());
+    assert!(losses::focal_loss(&a, &a, Some(0.25), -2.0).is_err());
     let logits = Tensor::zeros((2, 3), DType::F32, &Device::Cpu).unwrap();
     let bad = Tensor::new(&[0u32, 3], &Device::Cpu).unwrap();
     assert!(losses::cross_entropy(&logits, &bad, None).is_err());
