@@ -9,36 +9,88 @@
 
 use std::path::{Path, PathBuf};
 
-use shared::chapter::Chapter;
+use shared::chapter::SectionText;
 
-/// The workspace root, where `book.toml` is.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// The book's folders, found at run time: a clone that was moved or copied
+/// after it was built still writes into itself.
+#[derive(Clone, Debug)]
+pub struct BookDir {
+    root: PathBuf,
 }
 
-/// The book's sources.
-pub fn src_dir() -> PathBuf {
-    root().join("book").join("src")
-}
+impl BookDir {
+    /// The workspace root, where `book.toml` is: `CARGO_MANIFEST_DIR` when
+    /// cargo runs us (`cargo run`, `cargo test`), else the nearest folder at
+    /// or above the current one that holds a `book.toml`.
+    pub fn find() -> Result<Self, String> {
+        let holds_book = |dir: &Path| dir.join("book.toml").is_file();
+        if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from)
+            && holds_book(&dir)
+        {
+            return Ok(Self { root: dir });
+        }
+        let cwd =
+            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+        cwd.ancestors()
+            .find(|d| holds_book(d))
+            .map(|d| Self {
+                root: d.to_path_buf(),
+            })
+            .ok_or_else(|| {
+                format!(
+                    "no book.toml in {} or any folder above it; run this from the book's repository",
+                    cwd.display()
+                )
+            })
+    }
 
-/// Where a chapter's plots go.
-pub fn plot_dir(chapter: &str) -> PathBuf {
-    src_dir().join("plots").join(chapter)
-}
+    /// The book at `root` (a folder holding `book.toml`).
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
 
-/// Where the rendered HTML goes (`build.build-dir` in book.toml).
-pub fn html_dir() -> PathBuf {
-    root().join("book").join("html")
-}
+    /// The workspace root, where `book.toml` is.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
 
-/// The snapshot file that pins one section of a chapter's output.
-pub fn snapshot_path(chapter: &str, section: &str) -> PathBuf {
-    root()
-        .join("chapters")
-        .join(chapter)
-        .join("tests")
-        .join("snapshots")
-        .join(format!("{chapter}__{section}.snap"))
+    /// The book's sources.
+    pub fn src(&self) -> PathBuf {
+        self.root.join("book").join("src")
+    }
+
+    /// Where a chapter's plots go.
+    pub fn plots(&self, chapter: &str) -> PathBuf {
+        self.src().join("plots").join(chapter)
+    }
+
+    /// Where the rendered HTML goes (`build.build-dir` in book.toml).
+    pub fn html(&self) -> PathBuf {
+        self.root.join("book").join("html")
+    }
+
+    /// The snapshot file that pins one section of a chapter's output.
+    pub fn snapshot(&self, chapter: &str, section: &str) -> PathBuf {
+        self.root
+            .join("chapters")
+            .join(chapter)
+            .join("tests")
+            .join("snapshots")
+            .join(format!("{chapter}__{section}.snap"))
+    }
+
+    /// Sections whose text differs from their snapshot (or has none), as
+    /// `CHAPTER__SECTION`.
+    pub fn stale_sections(&self, chapter: &str, sections: &[SectionText]) -> Vec<String> {
+        sections
+            .iter()
+            .filter(|s| match read_snapshot(&self.snapshot(chapter, s.name)) {
+                Ok(body) => body.text.trim_end() != s.body.trim_end(),
+                Err(_) => true,
+            })
+            .map(|s| format!("{chapter}__{}", s.name))
+            .collect()
+    }
 }
 
 /// A snapshot file's body, and the 1-based line it starts on (what a page's
@@ -69,17 +121,4 @@ pub fn read_snapshot(path: &Path) -> std::io::Result<SnapshotBody> {
         text: lines[close + 1..].join("\n"),
         first_line: close + 2,
     })
-}
-
-/// Sections whose current text differs from their snapshot (or has none).
-pub fn stale_sections(ch: &dyn Chapter) -> candle_core::Result<Vec<String>> {
-    let mut stale = Vec::new();
-    for (name, text) in ch.sections()? {
-        let path = snapshot_path(ch.name(), name);
-        match read_snapshot(&path) {
-            Ok(body) if body.text.trim_end() == text.trim_end() => {}
-            _ => stale.push(format!("{}__{name}", ch.name())),
-        }
-    }
-    Ok(stale)
 }

@@ -1,25 +1,9 @@
-//! Every chapter's printed output: pinned by the chapter's own crate (its
-//! `tests/snapshots.rs`), and the same at any thread count.
+//! Every chapter's printed output is the same at any thread count. (Each
+//! chapter crate pins its own output in `tests/snapshots.rs`; `shape.rs`
+//! checks that it does.)
 
 use act_loss_book::chapters;
-
-#[test]
-fn every_chapter_crate_pins_its_output() {
-    for ch in chapters::all() {
-        let test = act_loss_book::book::root()
-            .join("chapters")
-            .join(ch.name())
-            .join("tests")
-            .join("snapshots.rs");
-        let text = std::fs::read_to_string(&test)
-            .unwrap_or_else(|_| panic!("{} has no {}", ch.name(), test.display()));
-        assert!(
-            text.contains("shared::pin_sections!"),
-            "{} does not pin its sections",
-            ch.name()
-        );
-    }
-}
+use shared::chapter::join_sections;
 
 /// The same text at 1 and 2 threads, from a fresh process each time (Candle
 /// reads RAYON_NUM_THREADS when it starts its thread pool), and the same as in
@@ -27,7 +11,7 @@ fn every_chapter_crate_pins_its_output() {
 #[test]
 fn same_output_at_one_and_two_threads() {
     for ch in chapters::all() {
-        let here = ch.text().expect("the chapter runs");
+        let here = join_sections(&ch.sections().expect("the chapter runs"));
         for threads in ["1", "2"] {
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_book"))
                 .args(["print", ch.name()])

@@ -2,4 +2,5 @@
 
 mod chapters;
 mod lab;
+mod shape;
 mod tidy;

@@ -4,8 +4,30 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use act_loss_book::{book, chapters};
+use act_loss_book::book::{BookDir, read_snapshot};
+use act_loss_book::chapters;
+use shared::chapter::{AnyChapter, Output};
+
+fn book() -> BookDir {
+    BookDir::find().expect("the tests run inside the book's repository")
+}
+
+/// Every chapter's output at its default flags, run once for all the checks.
+fn outputs() -> &'static [(&'static dyn AnyChapter, Output)] {
+    static OUTPUTS: OnceLock<Vec<(&'static dyn AnyChapter, Output)>> = OnceLock::new();
+    OUTPUTS.get_or_init(|| {
+        chapters::all()
+            .into_iter()
+            .map(|ch| (ch, ch.output().expect("the chapter runs")))
+            .collect()
+    })
+}
+
+fn page_of(name: &str) -> String {
+    read(&book().src().join(format!("{name}.md")))
+}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -13,7 +35,7 @@ fn read(path: &Path) -> String {
 
 /// The chapter crates on disk: every folder under `chapters/`.
 fn chapter_folders() -> BTreeSet<String> {
-    std::fs::read_dir(book::root().join("chapters"))
+    std::fs::read_dir(book().root().join("chapters"))
         .unwrap()
         .map(|e| e.unwrap())
         .filter(|e| e.path().join("Cargo.toml").exists())
@@ -27,6 +49,46 @@ fn includes(page: &str) -> Vec<String> {
         .skip(1)
         .map(|rest| rest.split("}}").next().unwrap().trim().to_string())
         .collect()
+}
+
+/// Every code include of a page (not a snapshot), with the text before it.
+fn code_includes(page: &str) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = page[at..].find("{{#include ") {
+        let start = at + i;
+        let target = page[start + 11..].split("}}").next().unwrap().trim();
+        if !target.contains(".snap") {
+            out.push((split_target(target).0, &page[..start]));
+        }
+        at = start + 11;
+    }
+    out
+}
+
+#[test]
+fn every_listing_names_and_links_the_file_it_comes_from() {
+    let mut pages = vec!["introduction".to_string()];
+    pages.extend(chapters::all().iter().map(|c| c.name().to_string()));
+    let mut checked = 0;
+    for name in pages {
+        let page = page_of(&name);
+        for (rel, before) in code_includes(&page) {
+            let shown = rel.trim_start_matches("../../");
+            let expected =
+                format!("<div class=\"listing\"><a href=\"{rel}\">{shown}</a></div>\n\n```");
+            let fence_line = before
+                .rfind("\n```")
+                .expect("an include inside a code block");
+            assert!(
+                before[..fence_line + 4].ends_with(&expected),
+                "{name}: the listing of {shown} must be preceded by the line\n{}",
+                expected.trim_end_matches("\n\n```")
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} listings found");
 }
 
 /// Every image link `](plots/…svg)` in a page.
@@ -58,9 +120,9 @@ fn every_chapter_folder_is_registered_and_has_a_page_in_the_summary() {
         registered,
         "folders under chapters/ vs src/chapters.rs"
     );
-    let summary = read(&book::src_dir().join("SUMMARY.md"));
+    let summary = read(&book().src().join("SUMMARY.md"));
     for name in &registered {
-        let page = book::src_dir().join(format!("{name}.md"));
+        let page = book().src().join(format!("{name}.md"));
         assert!(page.exists(), "{name} has no page {}", page.display());
         assert!(
             summary.contains(&format!("({name}.md)")),
@@ -71,18 +133,17 @@ fn every_chapter_folder_is_registered_and_has_a_page_in_the_summary() {
 
 #[test]
 fn every_include_resolves_and_every_shown_output_is_current() {
-    for ch in chapters::all() {
-        let page_path = book::src_dir().join(format!("{}.md", ch.name()));
-        let page = read(&page_path);
-        let sections = ch.sections().expect("the chapter runs");
+    for (ch, output) in outputs() {
+        let page = page_of(ch.name());
+        let sections = &output.sections;
         let mut shown = BTreeSet::new();
         for target in includes(&page) {
             let (rel, rest) = split_target(&target);
-            let file: PathBuf = book::src_dir().join(&rel);
+            let file: PathBuf = book().src().join(&rel);
             assert!(file.exists(), "{}: includes missing file {rel}", ch.name());
             let text = read(&file);
             if rel.ends_with(".snap") {
-                let body = book::read_snapshot(&file).unwrap();
+                let body = read_snapshot(&file).unwrap();
                 assert_eq!(
                     rest.as_deref(),
                     Some(format!("{}:", body.first_line).as_str()),
@@ -100,11 +161,11 @@ fn every_include_resolves_and_every_shown_output_is_current() {
                 );
                 let now = sections
                     .iter()
-                    .find(|(n, _)| *n == section)
+                    .find(|s| s.name == section)
                     .unwrap_or_else(|| panic!("{}: no section named {section}", ch.name()));
                 assert_eq!(
                     body.text.trim_end(),
-                    now.1.trim_end(),
+                    now.body.trim_end(),
                     "{}: the page shows output that differs from what the chapter prints now",
                     stem
                 );
@@ -120,9 +181,9 @@ fn every_include_resolves_and_every_shown_output_is_current() {
                 );
             }
         }
-        for (name, _) in &sections {
+        for name in sections.iter().map(|s| s.name) {
             assert!(
-                shown.contains(*name),
+                shown.contains(name),
                 "{}: section {name} is not shown on the page",
                 ch.name()
             );
@@ -132,15 +193,15 @@ fn every_include_resolves_and_every_shown_output_is_current() {
 
 #[test]
 fn every_plot_is_what_the_chapter_draws_now() {
-    for ch in chapters::all() {
-        let page = read(&book::src_dir().join(format!("{}.md", ch.name())));
-        let plots = ch.plots().expect("the chapter draws");
-        for p in &plots {
-            let path = book::plot_dir(ch.name()).join(p.file_name());
+    for (ch, output) in outputs() {
+        let page = page_of(ch.name());
+        let plots = &output.plots;
+        for p in plots {
+            let path = book().plots(ch.name()).join(p.file_name());
             let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
             assert!(
                 on_disk == p.svg,
-                "{} is missing or stale: run `cargo run --release --bin book`",
+                "{} is missing or stale: run `cargo run --bin book`",
                 path.display()
             );
         }
@@ -158,7 +219,7 @@ fn every_plot_is_what_the_chapter_draws_now() {
                 ch.name()
             );
         }
-        for p in &plots {
+        for p in plots {
             assert!(
                 page.contains(&format!("plots/{}/{}", ch.name(), p.file_name())),
                 "{}: plot {} is drawn but not shown on the page",
@@ -172,7 +233,7 @@ fn every_plot_is_what_the_chapter_draws_now() {
 #[test]
 fn every_page_runs_its_crate_and_ends_with_key_takeaways() {
     for ch in chapters::all() {
-        let page = read(&book::src_dir().join(format!("{}.md", ch.name())));
+        let page = page_of(ch.name());
         assert!(
             page.contains(&format!("cargo run -p {}", ch.name())),
             "{}: the page does not say how to run its crate",
@@ -206,25 +267,17 @@ fn code_spans(page: &str) -> Vec<String> {
 fn every_flag_a_page_suggests_is_accepted_by_its_chapter() {
     let mut pages: Vec<(String, String)> = chapters::all()
         .iter()
-        .map(|c| {
-            (
-                c.name().to_string(),
-                read(&book::src_dir().join(format!("{}.md", c.name()))),
-            )
-        })
+        .map(|c| (c.name().to_string(), page_of(c.name())))
         .collect();
-    pages.push(("README.md".into(), read(&book::root().join("README.md"))));
-    pages.push((
-        "introduction.md".into(),
-        read(&book::src_dir().join("introduction.md")),
-    ));
+    pages.push(("README.md".into(), read(&book().root().join("README.md"))));
+    pages.push(("introduction.md".into(), page_of("introduction")));
     let mut checked = 0;
     for (page_name, page) in &pages {
         // `--flag value` spans on a chapter's own page
         if let Some(ch) = chapters::find(page_name) {
             for span in code_spans(page).iter().filter(|s| s.starts_with("--")) {
                 let args: Vec<&str> = span.split_whitespace().collect();
-                match ch.parse_flags(&args) {
+                match ch.check_flags(&args) {
                     Ok(()) => {}
                     // a flag named in prose without its value: it must exist
                     Err(e)
@@ -261,7 +314,7 @@ fn every_flag_a_page_suggests_is_accepted_by_its_chapter() {
             let ch = chapters::find(name)
                 .unwrap_or_else(|| panic!("{page_name} runs unknown chapter {name}"));
             let args: Vec<&str> = words.skip_while(|w| *w != "--").skip(1).collect();
-            ch.parse_flags(&args)
+            ch.check_flags(&args)
                 .unwrap_or_else(|e| panic!("{page_name}: `cargo run -p {rest}` is refused: {e}"));
             checked += 1;
         }
@@ -342,9 +395,9 @@ fn precise_numbers(text: &str) -> Vec<String> {
 #[test]
 fn every_precise_number_in_the_prose_is_one_the_chapter_prints() {
     let mut checked = 0;
-    for ch in chapters::all() {
-        let page = read(&book::src_dir().join(format!("{}.md", ch.name())));
-        let text = ch.text().expect("the chapter runs");
+    for (ch, output) in outputs() {
+        let page = page_of(ch.name());
+        let text = output.text();
         for n in precise_numbers(&prose(&page)) {
             assert!(
                 text.contains(&n),
@@ -369,10 +422,10 @@ fn snapshot_reader_finds_the_body_line() {
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("x.snap");
     std::fs::write(&f, "---\nsource: tests/chapters.rs\n---\nhello\nworld\n").unwrap();
-    let body = book::read_snapshot(&f).unwrap();
+    let body = read_snapshot(&f).unwrap();
     assert_eq!(body.first_line, 4);
     assert_eq!(body.text, "hello\nworld");
     std::fs::write(&f, "no header\n").unwrap();
-    assert!(book::read_snapshot(&f).is_err());
+    assert!(read_snapshot(&f).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,13 +1,16 @@
-//! `cargo run --release --bin book`: runs every chapter, writes its plots into
-//! the book's sources, checks its text against the pinned snapshots, and
-//! renders the HTML with mdBook (pinned through Cargo.lock, no global install).
+//! `cargo run --bin book`: runs every chapter once, writes its plots into the
+//! book's sources, checks its text against the pinned snapshots, and renders
+//! the HTML with mdBook (pinned through Cargo.lock, no global install). The
+//! dev profile is the one to use: it is the build `cargo test` also uses, and
+//! it optimises the crates that do arithmetic.
 //!
 //! `book print CHAPTER` prints one chapter's text, as `cargo run -p CHAPTER` does.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use act_loss_book::{book, chapters};
+use act_loss_book::book::BookDir;
+use act_loss_book::chapters;
 use clap::{Parser, Subcommand};
 
 /// Build the book: fresh plots, checked outputs, rendered HTML.
@@ -41,9 +44,9 @@ fn main() -> ExitCode {
                     names.join(", ")
                 ));
             };
-            match ch.text() {
-                Ok(text) => {
-                    print!("{text}");
+            match ch.sections() {
+                Ok(sections) => {
+                    print!("{}", shared::chapter::join_sections(&sections));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -64,11 +67,12 @@ fn main() -> ExitCode {
 
 fn build() -> anyhow::Result<()> {
     let start = Instant::now();
+    let book = BookDir::find().map_err(anyhow::Error::msg)?;
     let mut stale = Vec::new();
     for ch in chapters::all() {
         let t = Instant::now();
-        let plots = ch.plots()?;
-        let dir = book::plot_dir(ch.name());
+        let output = ch.output()?;
+        let dir = book.plots(ch.name());
         // Remove plots the chapter no longer draws, then write the fresh ones.
         if dir.exists() {
             for entry in std::fs::read_dir(&dir)? {
@@ -78,12 +82,12 @@ fn build() -> anyhow::Result<()> {
                 }
             }
         }
-        shared::cli::write_plots(&dir, &plots)?;
-        stale.extend(book::stale_sections(ch)?);
+        shared::cli::write_plots(&dir, &output.plots)?;
+        stale.extend(book.stale_sections(ch.name(), &output.sections));
         println!(
             "{:<28} {} plots, text checked, {:.2} s",
             ch.name(),
-            plots.len(),
+            output.plots.len(),
             t.elapsed().as_secs_f64()
         );
     }
@@ -96,12 +100,12 @@ fn build() -> anyhow::Result<()> {
         );
     }
     let t = Instant::now();
-    let md = mdbook_driver::MDBook::load(book::root())?;
+    let md = mdbook_driver::MDBook::load(book.root())?;
     md.build()?;
     println!("rendered HTML in {:.2} s", t.elapsed().as_secs_f64());
     println!(
         "the book is at {} (built in {:.2} s)",
-        book::html_dir().join("index.html").display(),
+        book.html().join("index.html").display(),
         start.elapsed().as_secs_f64()
     );
     Ok(())

@@ -1,0 +1,225 @@
+//! The shape of the code, checked as a plain test: every chapter crate is laid
+//! out the same way, ARCHITECTURE.md's code map names every chapter file, and
+//! no source file grows past what a reader takes in at once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use act_loss_book::book::BookDir;
+use act_loss_book::chapters;
+
+fn root() -> PathBuf {
+    BookDir::find()
+        .expect("the tests run inside the book's repository")
+        .root()
+        .to_path_buf()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The `.rs` files directly in `dir`, by file name.
+fn rust_files(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rs"))
+        .collect()
+}
+
+#[test]
+fn every_chapter_crate_has_the_same_shape() {
+    for ch in chapters::all() {
+        let dir = root().join("chapters").join(ch.name());
+        let src = rust_files(&dir.join("src"));
+        for file in ["lib.rs", "main.rs", "plots.rs"] {
+            assert!(src.contains(file), "{}: no src/{file}", ch.name());
+        }
+        assert!(
+            src.len() > 3,
+            "{}: the experiments belong in a module of their own, beside lib.rs",
+            ch.name()
+        );
+        let tests = rust_files(&dir.join("tests"));
+        for file in ["snapshots.rs", "claims.rs"] {
+            assert!(tests.contains(file), "{}: no tests/{file}", ch.name());
+        }
+
+        let crate_name = ch.name().replace('-', "_");
+        let main = read(&dir.join("src/main.rs"));
+        assert!(
+            main.contains(&format!("{crate_name}::CHAPTER.main()")) && main.lines().count() <= 3,
+            "{}: src/main.rs should be `fn main() -> ExitCode {{ {crate_name}::CHAPTER.main() }}`",
+            ch.name()
+        );
+        let lib = read(&dir.join("src/lib.rs"));
+        assert!(
+            lib.contains("pub static CHAPTER: Chapter<Options, Report>")
+                && lib.contains("name: env!(\"CARGO_PKG_NAME\")"),
+            "{}: src/lib.rs must define `pub static CHAPTER: Chapter<Options, Report>` named from Cargo",
+            ch.name()
+        );
+        let pins = read(&dir.join("tests/snapshots.rs"));
+        assert!(
+            pins.contains(&format!("shared::pin_sections!({crate_name}::CHAPTER)")),
+            "{}: tests/snapshots.rs must pin the chapter's sections",
+            ch.name()
+        );
+
+        for file in &src {
+            let text = read(&dir.join("src").join(file));
+            // Compute once in `run` and pass the report: no memoising globals.
+            for global in [
+                "Mutex",
+                "OnceLock",
+                "LazyLock",
+                "thread_local!",
+                "static mut",
+            ] {
+                assert!(
+                    !text.contains(global),
+                    "{}: src/{file} uses {global}; pass data through the report instead",
+                    ch.name()
+                );
+            }
+            // Modules that compute never print.
+            if file != "lib.rs" {
+                for print in ["writeln!", "write!(out", "println!", "print!("] {
+                    assert!(
+                        !text.contains(print),
+                        "{}: src/{file} prints ({print}); printing belongs in lib.rs",
+                        ch.name()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_source_file_is_over_400_lines() {
+    let mut dirs = vec![root().join("src"), root().join("src").join("bin")];
+    for ch in chapters::all() {
+        dirs.push(root().join("chapters").join(ch.name()).join("src"));
+    }
+    let mut checked = 0;
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        for file in rust_files(dir) {
+            let path = dir.join(&file);
+            let lines = read(&path).lines().count();
+            assert!(
+                lines <= 400,
+                "{} has {lines} lines: split it by what it does",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} files checked");
+}
+
+#[test]
+fn the_code_map_names_every_chapter_file_and_only_files_that_exist() {
+    let arch = read(&root().join("ARCHITECTURE.md"));
+    for ch in chapters::all() {
+        let dir = root().join("chapters").join(ch.name());
+        let heading = format!("`chapters/{}/`", ch.name());
+        let Some(at) = arch.find(&heading) else {
+            panic!(
+                "ARCHITECTURE.md's code map has no entry {heading}; add one that names its files"
+            );
+        };
+        // The chapter's entry runs to the next blank line.
+        let entry = arch[at..].split("\n\n").next().unwrap();
+        let files = rust_files(&dir.join("src"));
+        for file in &files {
+            assert!(
+                entry.contains(&format!("`{file}`")),
+                "ARCHITECTURE.md: the entry for {} does not name src/{file}",
+                ch.name()
+            );
+        }
+        for named in entry.split('`').skip(1).step_by(2) {
+            if named.ends_with(".rs") && !named.contains('/') {
+                assert!(
+                    files.contains(named),
+                    "ARCHITECTURE.md names {named} for {}, which has no such file",
+                    ch.name()
+                );
+            }
+        }
+    }
+}
+
+/// Every registry dependency with the features one cargo command resolves for
+/// it, as `name vX.Y.Z [f1,f2]` lines (workspace members left out).
+fn resolved_features(args: &[&str]) -> BTreeSet<String> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["tree", "--offline", "--locked", "--prefix", "none"])
+        .args(["--format", "{p} [{f}]"])
+        .args(args)
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "cargo tree {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains(" (/") && !l.trim().is_empty())
+        .map(|l| l.trim_end_matches(" (*)").replace(" (proc-macro)", ""))
+        .collect()
+}
+
+/// One build serves every command: `cargo run -p CHAPTER`, `cargo test -p
+/// CHAPTER`, `cargo run --bin book`/`lab` and `cargo test --workspace` resolve
+/// every dependency with the same features, so none is compiled twice. When a
+/// new dependency breaks this, the message names the line to add to
+/// workspace-hack/Cargo.toml.
+#[test]
+fn every_command_resolves_dependencies_with_the_same_features() {
+    let everything = resolved_features(&["--workspace", "--edges", "normal,build,dev"]);
+    let mut commands: Vec<(String, Vec<String>)> = vec![(
+        "cargo run --bin book".into(),
+        vec![
+            "-p".into(),
+            "act-loss-book".into(),
+            "--edges".into(),
+            "normal,build".into(),
+        ],
+    )];
+    for ch in chapters::all() {
+        let p = ch.name().to_string();
+        commands.push((
+            format!("cargo run -p {p}"),
+            vec![
+                "-p".into(),
+                p.clone(),
+                "--edges".into(),
+                "normal,build".into(),
+            ],
+        ));
+        commands.push((
+            format!("cargo test -p {p}"),
+            vec!["-p".into(), p, "--edges".into(), "normal,build,dev".into()],
+        ));
+    }
+    let mut differ = Vec::new();
+    for (command, args) in &commands {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        for dep in resolved_features(&args).difference(&everything) {
+            differ.push(format!("{command}: {dep}"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "these dependencies get other features than under `cargo test --workspace`, so they \
+         would be compiled again; add them to workspace-hack/Cargo.toml with the workspace's \
+         features (`cargo tree --workspace -e features -i NAME` says who enables what):\n{}",
+        differ.join("\n")
+    );
+}
