@@ -36,6 +36,9 @@ pub struct Section<R> {
     pub body: fn(&R, &mut dyn Write) -> Result<()>,
 }
 
+/// A check of the flags together; `Err` is a one-line message.
+pub type Validate<O> = fn(&O) -> std::result::Result<(), String>;
+
 /// A chapter: what it is called, how it computes, how it prints and draws.
 ///
 /// `O` is the chapter's flags (a `clap::Args` struct; `///` comments become
@@ -50,7 +53,7 @@ pub struct Chapter<O: 'static, R: 'static> {
     pub about: &'static str,
     /// Checks that the flags make sense together, beyond what each flag's own
     /// parser checks; the message becomes one line and exit code 2.
-    pub validate: Option<fn(&O) -> std::result::Result<(), String>>,
+    pub validate: Option<Validate<O>>,
     /// Does the chapter's experiments, once.
     pub run: fn(&O) -> Result<R>,
     /// The printed output, in order.

@@ -1,30 +1,31 @@
-//! The chapter's plots.
+//! Draws the chapter's plots from its report; computes nothing.
 
-use candle_core::{DType, Result};
-use shared::plot::{Legend, LineChart, Plot, Series, linspace};
+use candle_core::Result;
+use shared::plot::{Legend, LineChart, Plot, Series};
 use shared::table::f4;
 
-use crate::scan::{first_failure, sigmoid_is};
-use crate::training::{Training, nan_step, train_both};
-use crate::{Bce, Options};
+use crate::Report;
+use crate::scan::{Check, threshold};
 
 /// The loss against the logit for both targets, and the two training runs.
-pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
-    let z = linspace(-120.0, 120.0, 2401);
-    let sat = |dir: f64, p: f64| -> Result<f64> {
-        let at = first_failure(DType::F32, dir, &|z, d| sigmoid_is(z, d, p))?;
-        Ok(at.unwrap_or(f64::NAN))
-    };
-    let (hi, lo) = (sat(1.0, 1.0)?, sat(-1.0, 0.0)?);
+pub fn plots(r: &Report) -> Result<Vec<Plot>> {
+    // Where σ(z) rounds to exactly 1 and to exactly 0 in f32.
+    let sat = |check| threshold(&r.thresholds, check).and_then(|t| t.f32);
+    let hi = sat(Check::SigmoidIs(1.0)).unwrap_or(f64::NAN);
+    let lo = sat(Check::SigmoidIs(0.0)).unwrap_or(f64::NAN);
     let mut out = Vec::new();
-    for (y, name) in [(1.0, "bce-vs-logit-y1"), (0.0, "bce-vs-logit-y0")] {
-        let naive = Bce::Naive.eval(&z, y, DType::F32)?;
-        let stable = Bce::Stable.eval(&z, y, DType::F32)?;
+    for c in &r.loss_curves {
+        let (y, z) = (c.y, &c.naive.z);
+        let name = if y == 1.0 {
+            "bce-vs-logit-y1"
+        } else {
+            "bce-vs-logit-y0"
+        };
         let pts = |v: &[f64]| z.iter().copied().zip(v.iter().copied()).collect::<Vec<_>>();
         // A bar under the curves wherever the naive loss is NaN or inf.
         let broken = z
             .iter()
-            .zip(&naive.value)
+            .zip(&c.naive.value)
             .map(|(&z, v)| (z, if v.is_finite() { f64::NAN } else { -6.0 }))
             .collect();
         let what = if y == 1.0 {
@@ -40,8 +41,14 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
                 "loss",
             )
             // The stable curve first, so the naive one covers it wherever it works.
-            .series(Series::new("stable (bce_with_logits)", pts(&stable.value)))
-            .series(Series::new("naive (sigmoid, then log)", pts(&naive.value)))
+            .series(Series::new(
+                "stable (bce_with_logits)",
+                pts(&c.stable.value),
+            ))
+            .series(Series::new(
+                "naive (sigmoid, then log)",
+                pts(&c.naive.value),
+            ))
             .series(Series::new(
                 format!("naive {what}: z >= {}, z <= {}", f4(hi), f4(lo)),
                 broken,
@@ -50,8 +57,13 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
             .y_range(-10.0, 130.0),
         )?);
     }
+    out.push(training_loss(r)?);
+    Ok(out)
+}
 
-    let Training { naive, stable, .. } = train_both(opts)?;
+/// Both runs' loss on a log scale, with a line where the naive one turned NaN.
+fn training_loss(r: &Report) -> Result<Plot> {
+    let (naive, stable) = (&r.training.naive, &r.training.stable);
     let curve = |h: &[f64]| h.iter().enumerate().map(|(i, &l)| (i as f64, l)).collect();
     let finite = || {
         naive
@@ -72,21 +84,20 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
     )
     .series(Series::new("bce_with_logits", curve(&stable.history)))
     .series(Series::new("naive_bce", curve(&naive.history)));
-    if let Some(s) = nan_step(&naive) {
+    if let Some(s) = naive.nan_step() {
         let s = s as f64;
         chart = chart.series(Series::new(
             format!("naive_bce is NaN at step {s}"),
             vec![(s, y0), (s, y1)],
         ));
     }
-    out.push(Plot::new(
+    Ok(Plot::new(
         "training-loss",
         &chart
-            .x_range(0.0, opts.steps as f64)
+            .x_range(0.0, r.opts.steps as f64)
             .y_range(y0, y1)
             .log_y()
             // the curves start high on the left: keep the legend clear of them
             .legend(Legend::UpperRight),
-    )?);
-    Ok(out)
+    )?)
 }

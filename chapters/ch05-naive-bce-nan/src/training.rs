@@ -1,14 +1,11 @@
 //! The same model trained with the naive and the stable loss.
 
-use std::io::Write;
-
 use candle_core::{Device, Result, Tensor};
 use shared::activations::{self, Activation};
 use shared::candle_nn::Optimizer;
 use shared::losses;
 use shared::metrics::accuracy;
 use shared::nn::{Init, Mlp};
-use shared::table::{Table, f4, pct};
 
 use crate::Options;
 
@@ -20,6 +17,27 @@ pub struct Run {
     pub logits: Vec<f64>,
     /// Training accuracy as the run ended.
     pub accuracy: f64,
+    /// The largest |logit| as the run ended.
+    pub max_abs_logit: f64,
+    /// The logits whose σ(z) rounds to exactly 0 or 1 in f32.
+    pub saturated: Saturated,
+}
+
+impl Run {
+    /// The step at which the loss stopped being finite.
+    pub fn nan_step(&self) -> Option<usize> {
+        self.history.iter().position(|l| !l.is_finite())
+    }
+}
+
+/// Logits whose σ(z) rounds to exactly 1 or 0 in f32, split by whether that
+/// agrees with the label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Saturated {
+    /// σ(z) is exactly the label: the naive loss is NaN there.
+    pub correct: usize,
+    /// σ(z) is exactly the other label: the naive loss is inf there.
+    pub wrong: usize,
 }
 
 /// After the naive run: one more Adam step on its NaN loss.
@@ -37,6 +55,8 @@ pub struct Training {
     pub stable: Run,
     pub poisoned: Poisoned,
     pub labels: Vec<u32>,
+    /// The share of the labels that are 0.
+    pub class_0_share: f64,
 }
 
 /// PyTorch's default initialisation, every weight and bias times `init_scale`.
@@ -53,11 +73,19 @@ fn model(opts: &Options) -> Result<Mlp> {
     Ok(mlp)
 }
 
-fn predict(mlp: &Mlp, x: &Tensor, labels: &[u32]) -> Result<(Vec<f64>, f64)> {
-    let z = activations::to_f64_vec(&mlp.forward(x)?)?;
-    let pred: Vec<u32> = z.iter().map(|&z| u32::from(z > 0.0)).collect();
-    let acc = accuracy(&pred, labels);
-    Ok((z, acc))
+/// A model's logits on `x`, and its accuracy at threshold 0.
+struct Predictions {
+    logits: Vec<f64>,
+    accuracy: f64,
+}
+
+fn predict(mlp: &Mlp, x: &Tensor, labels: &[u32]) -> Result<Predictions> {
+    let logits = activations::to_f64_vec(&mlp.forward(x)?)?;
+    let pred: Vec<u32> = logits.iter().map(|&z| u32::from(z > 0.0)).collect();
+    Ok(Predictions {
+        accuracy: accuracy(&pred, labels),
+        logits,
+    })
 }
 
 // ANCHOR: training
@@ -72,11 +100,13 @@ pub fn train_both(opts: &Options) -> Result<Training> {
         let mlp = model(opts)?;
         // shared::nn::train stops at the first non-finite loss, keeping it.
         let history = shared::nn::train(&mlp, &x, opts.lr, opts.steps as usize, loss)?;
-        let (logits, accuracy) = predict(&mlp, &x, &data.labels)?;
+        let p = predict(&mlp, &x, &data.labels)?;
         let run = Run {
             history,
-            logits,
-            accuracy,
+            max_abs_logit: p.logits.iter().fold(0.0, |m: f64, z| m.max(z.abs())),
+            saturated: saturated(&p.logits, &data.labels)?,
+            logits: p.logits,
+            accuracy: p.accuracy,
         };
         Ok((run, mlp))
     };
@@ -91,26 +121,28 @@ pub fn train_both(opts: &Options) -> Result<Training> {
     for v in mlp.vars() {
         params.extend(activations::to_f64_vec(v.as_tensor())?);
     }
-    let (logits, accuracy) = predict(&mlp, &x, &data.labels)?;
+    let p = predict(&mlp, &x, &data.labels)?;
     let poisoned = Poisoned {
         nan_params: params.iter().filter(|p| p.is_nan()).count(),
         params: params.len(),
-        nan_logits: logits.iter().filter(|z| z.is_nan()).count(),
-        logits: logits.len(),
-        accuracy,
+        nan_logits: p.logits.iter().filter(|z| z.is_nan()).count(),
+        logits: p.logits.len(),
+        accuracy: p.accuracy,
     };
+    let zeros = data.labels.iter().filter(|&&l| l == 0).count();
     Ok(Training {
         naive,
         stable,
         poisoned,
+        class_0_share: zeros as f64 / data.labels.len() as f64,
         labels: data.labels,
     })
 }
 // ANCHOR_END: training
 
 /// Where σ(z) of a logit rounds to exactly 1 or 0 in f32, split by whether that
-/// agrees with the label: (correct, so the naive loss is NaN; wrong, so it is inf).
-pub fn saturated(logits: &[f64], labels: &[u32]) -> Result<(usize, usize)> {
+/// agrees with the label.
+pub fn saturated(logits: &[f64], labels: &[u32]) -> Result<Saturated> {
     let z: Vec<f32> = logits.iter().map(|&z| z as f32).collect();
     let p = activations::to_f64_vec(&activations::sigmoid(&Tensor::new(
         z.as_slice(),
@@ -126,82 +158,5 @@ pub fn saturated(logits: &[f64], labels: &[u32]) -> Result<(usize, usize)> {
             }
         }
     }
-    Ok((correct, wrong))
-}
-
-/// The step at which the naive run's loss stopped being finite.
-pub fn nan_step(run: &Run) -> Option<usize> {
-    run.history.iter().position(|l| !l.is_finite())
-}
-
-/// The training section's body.
-pub fn print(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let t = train_both(opts)?;
-    writeln!(
-        out,
-        "binary_threshold, {} samples, MLP 4-16-1 (ReLU), init x{}, Adam lr {}, {} steps, seed {}",
-        opts.samples, opts.init_scale, opts.lr, opts.steps, opts.seed
-    )?;
-    let nan_at = nan_step(&t.naive);
-    // Every 50th step, the last one, and the steps around the NaN.
-    let mut steps: Vec<usize> = (0..opts.steps as usize).step_by(50).collect();
-    steps.push(opts.steps as usize - 1);
-    if let Some(s) = nan_at {
-        steps.extend([s.saturating_sub(1), s]);
-    }
-    steps.sort_unstable();
-    steps.dedup();
-    let at = |r: &Run, s: usize| r.history.get(s).map_or("-".to_string(), |&l| f4(l));
-    let mut table = Table::new(&["step", "naive_bce", "bce_with_logits"]);
-    for s in steps {
-        table.row(&[s.to_string(), at(&t.naive, s), at(&t.stable, s)]);
-    }
-    write!(out, "{table}")?;
-
-    let mut table = Table::new(&[
-        "when the run ended",
-        "steps run",
-        "accuracy",
-        "max |logit|",
-        "sigma(z) = label exactly",
-        "sigma(z) = other label exactly",
-    ]);
-    for (name, r) in [("naive_bce", &t.naive), ("bce_with_logits", &t.stable)] {
-        let (correct, wrong) = saturated(&r.logits, &t.labels)?;
-        table.row(&[
-            name.to_string(),
-            r.history.len().to_string(),
-            pct(r.accuracy),
-            f4(r.logits.iter().fold(0.0, |m: f64, z| m.max(z.abs()))),
-            correct.to_string(),
-            wrong.to_string(),
-        ]);
-    }
-    write!(out, "{table}")?;
-    match nan_at {
-        Some(step) => {
-            writeln!(
-                out,
-                "naive loss first non-finite at step {step}: {}",
-                f4(t.naive.history[step])
-            )?;
-            writeln!(
-                out,
-                "one more Adam step on it: {} of {} weights and biases are NaN, {} of {} logits are NaN",
-                t.poisoned.nan_params, t.poisoned.params, t.poisoned.nan_logits, t.poisoned.logits
-            )?;
-            writeln!(
-                out,
-                "accuracy then: {} (NaN > 0 is false, so every prediction is class 0; {} of the labels are 0)",
-                pct(t.poisoned.accuracy),
-                pct(t.labels.iter().filter(|&&l| l == 0).count() as f64 / t.labels.len() as f64)
-            )?;
-        }
-        None => writeln!(
-            out,
-            "naive loss stayed finite for all {} steps",
-            t.naive.history.len()
-        )?,
-    }
-    Ok(())
+    Ok(Saturated { correct, wrong })
 }

@@ -1,18 +1,21 @@
 //! The chapter's headline claims, checked on the data its sections print.
 
 use candle_core::{DType, Device, Tensor};
-use ch05_naive_bce_nan::scan::{find_thresholds, first_failure, multiclass_thresholds};
-use ch05_naive_bce_nan::training::{nan_step, train_both};
-use ch05_naive_bce_nan::{
-    Bce, Options, SWEEP, candle_nn_matches_naive, clamped_bce_elementwise, clamped_bce_grad,
-    multiclass_case, side_by_side, sweep,
+use ch05_naive_bce_nan::CHAPTER;
+use ch05_naive_bce_nan::bce::{
+    Agreement, Bce, SWEEP, candle_nn_matches_naive, side_by_side, sweep,
 };
+use ch05_naive_bce_nan::multiclass::{multiclass_case, multiclass_thresholds};
+use ch05_naive_bce_nan::pytorch::{clamped_bce_elementwise, clamped_bce_grad};
+use ch05_naive_bce_nan::scan::{find_thresholds, first_failure};
+use ch05_naive_bce_nan::training::train_both;
+use shared::losses::LossAndGrad;
 use shared::plot::linspace;
 
 fn row(z: f64, bce: Bce, y: f64) -> (f64, f64) {
     let r = side_by_side(z).unwrap();
-    let (_, _, loss, grad) = *r.rows.iter().find(|r| r.0 == bce && r.1 == y).unwrap();
-    (loss, grad)
+    let row = r.rows.iter().find(|r| r.bce == bce && r.y == y).unwrap();
+    (row.loss, row.grad)
 }
 
 #[test]
@@ -43,7 +46,13 @@ fn naive_bce_is_nan_at_logit_17_for_the_correct_label_and_so_is_candle_nn() {
 
 #[test]
 fn candle_nn_binary_cross_entropy_with_logit_is_the_naive_form() {
-    assert_eq!(candle_nn_matches_naive().unwrap(), (802, 802));
+    assert_eq!(
+        candle_nn_matches_naive().unwrap(),
+        Agreement {
+            same: 802,
+            total: 802
+        }
+    );
 }
 
 #[test]
@@ -150,27 +159,33 @@ fn pytorch_bce_loss_clamps_at_100_and_reports_a_zero_gradient() {
 fn softmax_then_log_breaks_and_log_softmax_does_not() {
     // The source's multi-class demo prints 0, as in PyTorch; exp/sum gives NaN.
     let r = multiclass_case(&[100.0, 0.0, 0.0], 0).unwrap();
-    assert_eq!(r.softmax_log.0, 0.0);
-    assert!(r.naive_log.0.is_nan());
+    assert_eq!(r.softmax_log.value, 0.0);
+    assert!(r.naive_log.value.is_nan());
     // [200, 0, 0], target 1: softmax underflows to 0, log gives inf.
     let r = multiclass_case(&[200.0, 0.0, 0.0], 1).unwrap();
-    assert_eq!(r.softmax_log.0, f64::INFINITY);
-    assert_eq!(r.log_softmax, (200.0, vec![1.0, -1.0, 0.0]));
+    assert_eq!(r.softmax_log.value, f64::INFINITY);
+    assert_eq!(
+        r.log_softmax,
+        LossAndGrad {
+            value: 200.0,
+            grad: vec![1.0, -1.0, 0.0]
+        }
+    );
     // A finite loss with a wrong gradient: the division's backward overflows.
     let r = multiclass_case(&[50.0, 0.0, 0.0], 1).unwrap();
-    assert_eq!(r.naive_log.0, 50.0);
-    assert_eq!(r.naive_log.1[0], 0.0);
-    assert_eq!(r.log_softmax.1[0], 1.0);
-    let (nan, inf) = multiclass_thresholds().unwrap();
-    assert!((nan.unwrap() - 88.7228).abs() < 1e-4);
-    assert!((inf.unwrap() - 103.9721).abs() < 1e-4);
+    assert_eq!(r.naive_log.value, 50.0);
+    assert_eq!(r.naive_log.grad[0], 0.0);
+    assert_eq!(r.log_softmax.grad[0], 1.0);
+    let t = multiclass_thresholds().unwrap();
+    assert!((t.naive_nan.unwrap() - 88.7228).abs() < 1e-4);
+    assert!((t.softmax_inf.unwrap() - 103.9721).abs() < 1e-4);
 }
 
 #[test]
 fn naive_training_turns_nan_part_way_and_stable_training_does_not() {
-    let opts = Options::default();
+    let opts = CHAPTER.defaults();
     let t = train_both(&opts).unwrap();
-    let step = nan_step(&t.naive).expect("the naive run turns NaN");
+    let step = t.naive.nan_step().expect("the naive run turns NaN");
     assert!(step > 50 && step < 200, "NaN at step {step}");
     assert_eq!(t.naive.history.len(), step + 1);
     // Until then the two runs are the same run.
@@ -190,4 +205,24 @@ fn naive_training_turns_nan_part_way_and_stable_training_does_not() {
 fn scan_reports_never_for_a_check_that_never_fails() {
     let never = first_failure(DType::F32, 1.0, &|z, _| Ok(vec![false; z.len()])).unwrap();
     assert_eq!(never, None);
+}
+
+#[test]
+fn a_learning_rate_or_init_scale_that_is_not_positive_is_refused() {
+    for flag in ["--lr", "--init-scale"] {
+        for bad in ["0", "-0.1", "nan", "inf", "x"] {
+            let e = CHAPTER
+                .options(&[flag, bad])
+                .err()
+                .unwrap_or_else(|| panic!("{flag} {bad} was accepted"));
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+    }
+    for bad in ["nan", "-inf"] {
+        assert!(CHAPTER.options(&["--logit", bad]).is_err(), "--logit {bad}");
+    }
+    let o = CHAPTER
+        .options(&["--logit", "-88.8", "--lr", "0.03", "--init-scale", "5"])
+        .unwrap();
+    assert_eq!((o.logit, o.lr, o.init_scale), (-88.8, 0.03, 5.0));
 }

@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch05_naive_bce_nan::Chapter);
+    shared::pin_sections!(ch05_naive_bce_nan::CHAPTER);
 }
