@@ -4,13 +4,27 @@
 use candle_core::{Device, Result, Tensor};
 use rand::Rng;
 use shared::activations::Activation;
-pub(crate) use shared::cli::{finite, positive};
 use shared::data::{Classification, normals, rng};
-use shared::metrics;
+use shared::metrics::{self, CalibrationBin};
 use shared::nn::{Init, Mlp};
 
 /// Rows in the training set, and again in the test set.
 pub const N: usize = 1000;
+
+/// A task's training half and test half.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub train: Classification,
+    pub test: Classification,
+}
+
+impl Task {
+    /// The first [`N`] rows train, the rest test.
+    pub fn split(data: &Classification) -> Self {
+        let (train, test) = data.split(N);
+        Self { train, test }
+    }
+}
 
 /// A single linear layer `x·Wᵀ + b`, seeded (an `Mlp` with no hidden layer:
 /// its activation is never applied).
@@ -70,9 +84,17 @@ pub fn collinear_classes(n: usize, classes: usize, spacing: f32, seed: u64) -> C
     }
 }
 
-/// How a binary model did on the test set.
+/// Share of rows right when predicting positive at `prob ≥ 0.5`.
+pub fn accuracy_at_half(prob: &[f64], labels: &[u32]) -> f64 {
+    let pred: Vec<u32> = prob.iter().map(|&p| u32::from(p >= 0.5)).collect();
+    metrics::accuracy(&pred, labels)
+}
+
+/// How a binary model's outputs, read as probabilities, did on the test set:
+/// as a classifier and as a probability. (`shared::metrics::BinaryScores`
+/// holds the classifier half only.)
 #[derive(Clone, Debug, PartialEq)]
-pub struct BinaryScores {
+pub struct ProbabilityScores {
     /// The model's outputs read as probabilities (raw MSE outputs as they are).
     pub prob: Vec<f64>,
     /// Share of rows right when predicting positive at `prob ≥ 0.5`.
@@ -82,7 +104,9 @@ pub struct BinaryScores {
     pub predicted_positive: usize,
     /// Log-loss of `prob` clipped into `[0, 1]` (then `[1e-7, 1 − 1e-7]`).
     pub log_loss: f64,
-    /// Expected calibration error of `prob` clipped into `[0, 1]`.
+    /// The reliability table of `prob` clipped into `[0, 1]`.
+    pub reliability: Vec<CalibrationBin>,
+    /// Expected calibration error of that table.
     pub ece: f64,
     /// Share of outputs outside `[0, 1]`: not probabilities at all.
     pub outside: f64,
@@ -90,18 +114,20 @@ pub struct BinaryScores {
     pub max: f64,
 }
 
-impl BinaryScores {
+impl ProbabilityScores {
+    /// Scores `prob` against `labels`, with `bins` probability bins for calibration.
     pub fn new(prob: Vec<f64>, labels: &[u32], bins: usize) -> Self {
         let clipped: Vec<f64> = prob.iter().map(|p| p.clamp(0.0, 1.0)).collect();
-        let pred: Vec<u32> = prob.iter().map(|&p| u32::from(p >= 0.5)).collect();
         let s = metrics::binary_scores(&prob, labels, 0.5);
         let outside = prob.iter().filter(|p| !(0.0..=1.0).contains(*p)).count();
+        let reliability = metrics::reliability(&clipped, labels, bins);
         Self {
-            accuracy: metrics::accuracy(&pred, labels),
+            accuracy: accuracy_at_half(&prob, labels),
             recall: s.recall,
             predicted_positive: s.predicted_positive,
             log_loss: metrics::log_loss(&clipped, labels),
-            ece: metrics::expected_calibration_error(&metrics::reliability(&clipped, labels, bins)),
+            ece: metrics::expected_calibration_error(&reliability),
+            reliability,
             outside: outside as f64 / prob.len().max(1) as f64,
             min: prob.iter().copied().fold(f64::INFINITY, f64::min),
             max: prob.iter().copied().fold(f64::NEG_INFINITY, f64::max),
@@ -113,20 +139,4 @@ impl BinaryScores {
 /// The labels as an `(n, classes)` matrix of 0s and 1s.
 pub fn one_hot(data: &Classification) -> Result<Tensor> {
     shared::candle_nn::encoding::one_hot(data.labels(&Device::Cpu)?, data.classes, 1f32, 0f32)
-}
-
-// Flag checks: clap reports a refused value in one line and exits with code 2.
-
-pub(crate) fn unit(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => Err(format!("'{s}' must be between 0 and 1")),
-    }
-}
-
-pub(crate) fn open_unit(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if x > 0.0 && x < 1.0 => Ok(x),
-        _ => Err(format!("'{s}' must be strictly between 0 and 1")),
-    }
 }

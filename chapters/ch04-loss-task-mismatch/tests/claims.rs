@@ -1,30 +1,29 @@
 //! The chapter's headline claims, asserted on the data its experiments return
 //! at the default flags.
 
-use ch04_loss_task_mismatch::{
-    Loss, MultiLoss, Options, compare, constant_scan, easy_data, gradient_at, hard_settings,
-    multiclass_results, wrong_start_runs,
-};
-use clap::Parser;
+use ch04_loss_task_mismatch::binary::{Loss, Trained, compare, easy_task, hard_settings};
+use ch04_loss_task_mismatch::constant::constant_scan;
+use ch04_loss_task_mismatch::gradients::{Optimiser, gradient_at, wrong_start_runs};
+use ch04_loss_task_mismatch::multiclass::{MultiLoss, MultiTask, multiclass};
+use ch04_loss_task_mismatch::setup::ProbabilityScores;
+use ch04_loss_task_mismatch::{CHAPTER, Options};
 
 fn opts() -> Options {
-    Options::default()
+    CHAPTER.defaults()
 }
 
-fn scores(
-    rows: &[(Loss, ch04_loss_task_mismatch::setup::BinaryScores)],
-    loss: Loss,
-) -> &ch04_loss_task_mismatch::setup::BinaryScores {
+fn scores(rows: &[Trained], loss: Loss) -> &ProbabilityScores {
     &rows
         .iter()
-        .find(|(l, _)| *l == loss)
+        .find(|t| t.loss == loss)
         .expect("every loss is trained")
-        .1
+        .scores
 }
 
 #[test]
 fn the_best_constant_under_mse_and_log_loss_is_the_class_rate() {
-    let s = constant_scan(&opts()).unwrap();
+    let o = opts();
+    let s = constant_scan(&easy_task(&o).train, &o).unwrap();
     assert!(
         (s.rate - 0.3).abs() < 0.02,
         "about 30% positives, got {}",
@@ -42,13 +41,16 @@ fn the_best_constant_under_mse_and_log_loss_is_the_class_rate() {
         "log-loss best at {}",
         s.log_loss_best
     );
-    let min_mse = s.grid.iter().map(|g| g.1).fold(f64::INFINITY, f64::min);
+    let min_mse = s.grid.iter().map(|g| g.mse).fold(f64::INFINITY, f64::min);
+    assert_eq!(min_mse, s.mse_min);
     assert!((min_mse - s.rate * (1.0 - s.rate)).abs() < 1e-9);
     // Training an intercept-only model lands there too, with either loss.
-    for (loss, p) in &s.intercept_only {
+    for i in &s.intercept_only {
         assert!(
-            (p - s.rate).abs() < 1e-3,
-            "{loss:?} intercept-only predicts {p}"
+            (i.prob - s.rate).abs() < 1e-3,
+            "{:?} intercept-only predicts {}",
+            i.loss,
+            i.prob
         );
     }
 }
@@ -56,8 +58,7 @@ fn the_best_constant_under_mse_and_log_loss_is_the_class_rate() {
 #[test]
 fn on_easy_data_mse_classifies_as_well_as_bce_but_is_badly_calibrated() {
     let o = opts();
-    let (train, test) = easy_data(&o);
-    let rows = compare(&train, &test, &o).unwrap();
+    let rows = compare(&easy_task(&o), &o).unwrap();
     let (mse, bce) = (scores(&rows, Loss::MseRaw), scores(&rows, Loss::Bce));
     assert!(
         (mse.accuracy - bce.accuracy).abs() < 0.01,
@@ -103,24 +104,27 @@ fn mse_through_a_sigmoid_loses_its_gradient_when_confidently_wrong() {
 
 #[test]
 fn from_a_confidently_wrong_start_gradient_descent_stalls_with_mse_on_sigmoid() {
-    let runs = wrong_start_runs(&opts()).unwrap();
-    let last = |loss: Loss, opt: &str| {
+    let o = opts();
+    let runs = wrong_start_runs(&easy_task(&o), &o).unwrap();
+    let last = |loss: Loss, opt: Optimiser| {
         let r = runs
             .iter()
             .find(|r| r.loss == loss && r.optimiser == opt)
             .unwrap();
-        r.accuracy.last().unwrap().1
+        r.accuracy.last().unwrap().accuracy
     };
     let (sig_gd, bce_gd) = (
-        last(Loss::MseSigmoid, "gradient descent"),
-        last(Loss::Bce, "gradient descent"),
+        last(Loss::MseSigmoid, Optimiser::GradientDescent),
+        last(Loss::Bce, Optimiser::GradientDescent),
     );
     assert!(
         bce_gd > 0.9 && sig_gd < bce_gd - 0.2,
         "GD: MSE∘σ {sig_gd}, BCE {bce_gd}"
     );
     // Adam rescales each gradient by its own size, and both recover.
-    assert!(last(Loss::MseSigmoid, "Adam") > 0.9 && last(Loss::Bce, "Adam") > 0.9);
+    assert!(
+        last(Loss::MseSigmoid, Optimiser::Adam) > 0.9 && last(Loss::Bce, Optimiser::Adam) > 0.9
+    );
 }
 
 #[test]
@@ -162,19 +166,24 @@ fn rare_positives_leave_mse_at_the_majority_class_and_far_positives_pull_it_off(
 
 #[test]
 fn mse_on_one_hot_masks_the_middle_of_three_classes_in_a_row() {
-    let rows = multiclass_results(&opts()).unwrap();
-    let get =
-        |task: &str, loss: MultiLoss| &rows.iter().find(|r| r.0 == task && r.1 == loss).unwrap().3;
+    let rows = multiclass(&opts()).unwrap().runs;
+    let get = |task: MultiTask, loss: MultiLoss| {
+        &rows
+            .iter()
+            .find(|r| r.task == task && r.loss == loss)
+            .unwrap()
+            .scores
+    };
     // Four classes, each on its own feature: MSE does about as well as cross-entropy.
     let (mse4, ce4) = (
-        get("four classes", MultiLoss::MseOneHot),
-        get("four classes", MultiLoss::CrossEntropy),
+        get(MultiTask::FourClasses, MultiLoss::MseOneHot),
+        get(MultiTask::FourClasses, MultiLoss::CrossEntropy),
     );
     assert!((mse4.accuracy - ce4.accuracy).abs() < 0.03);
     // Three classes in a row: MSE never predicts the middle one.
     let (mse3, ce3) = (
-        get("three in a row", MultiLoss::MseOneHot),
-        get("three in a row", MultiLoss::CrossEntropy),
+        get(MultiTask::ThreeInARow, MultiLoss::MseOneHot),
+        get(MultiTask::ThreeInARow, MultiLoss::CrossEntropy),
     );
     assert!(
         mse3.recall[1] < 0.05 && ce3.recall[1] > 0.85,
@@ -198,10 +207,10 @@ fn bad_flag_values_are_refused_by_the_parser() {
         ["--bins", "0"],
         ["--separation", "inf"],
     ] {
-        let argv = ["ch04-loss-task-mismatch", args[0], args[1]];
-        assert!(
-            Options::try_parse_from(argv).is_err(),
-            "{args:?} was accepted"
-        );
+        assert!(CHAPTER.options(&args).is_err(), "{args:?} was accepted");
     }
+    let o = CHAPTER
+        .options(&["--positive-rate", "0.5", "--far-share", "1", "--lr", "0.01"])
+        .unwrap();
+    assert_eq!((o.positive_rate, o.far_share, o.lr), (0.5, 1.0, 0.01));
 }

@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch04_loss_task_mismatch::Chapter);
+    shared::pin_sections!(ch04_loss_task_mismatch::CHAPTER);
 }
