@@ -2,31 +2,30 @@
 //!
 //! How much of the loss's gradient reaches each layer of a deep MLP at
 //! initialisation, for five activations; why sigmoid's derivative costs at
-//! least a factor 4 per layer; which initialisation keeps which activation alive; and how
-//! ReLU units die after a bad start, where LeakyReLU's do not.
+//! least a factor 4 per layer; which initialisation keeps which activation
+//! alive; and how ReLU units die after a bad start, where LeakyReLU's do not.
+//!
+//! `gradients.rs` and `dying.rs` compute, this file prints, `plots.rs` draws.
 
 use std::io::Write;
 
-use candle_core::{DType, Result};
+use candle_core::{Error, Result};
 use clap::builder::RangedU64ValueParser;
-use clap::{Parser, ValueEnum};
-use shared::activations::{Activation, value_and_grad};
-use shared::chapter::Section;
-use shared::cli::CommonArgs;
-use shared::cli::finite;
+use shared::activations::Activation;
+use shared::chapter::{Chapter, Section};
+use shared::cli::{above_to, range};
 use shared::nn::Init;
-use shared::plot::linspace;
 use shared::table::{Table, f4, g4, pct};
 
-pub mod experiments;
-mod plots;
+pub mod dying;
+pub mod gradients;
+pub mod plots;
 
-pub use experiments::*;
-pub use plots::plots;
+use dying::Units;
+use gradients::{ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, MaxSlope};
 
-/// Chapter 2: vanishing gradients, initialisation, and dying ReLUs.
-#[derive(Parser, Debug, Clone)]
-#[command(name = "ch02-vanishing-gradients", version)]
+/// The chapter's flags.
+#[derive(clap::Args, Debug, Clone)]
 pub struct Options {
     /// Number of hidden layers (each `width` units, followed by the activation)
     #[arg(long, default_value_t = 20, value_parser = RangedU64ValueParser::<usize>::new().range(2..=200))]
@@ -35,8 +34,8 @@ pub struct Options {
     #[arg(long, default_value_t = 64, value_parser = RangedU64ValueParser::<usize>::new().range(1..=1024))]
     pub width: usize,
     /// Initialisation for the per-layer table, the factors and the first plot
-    #[arg(long, value_enum, default_value_t = InitChoice::KaimingNormal)]
-    pub init: InitChoice,
+    #[arg(long, value_enum, default_value_t = Init::KaimingNormal)]
+    pub init: Init,
     /// Rows of the delivery-time regression in the batch
     #[arg(long, default_value_t = 128, value_parser = RangedU64ValueParser::<usize>::new().range(1..=4096))]
     pub batch: usize,
@@ -44,105 +43,112 @@ pub struct Options {
     #[arg(long, default_value_t = shared::data::DEFAULT_SEED)]
     pub seed: u64,
     /// The bad start: added to every hidden layer's bias at initialisation
-    #[arg(long, default_value_t = -1.0, allow_negative_numbers = true, value_parser = finite)]
+    #[arg(long, default_value_t = -1.0, allow_negative_numbers = true, value_parser = range(..))]
     pub bias_shift: f64,
     /// The too-large Adam learning rate of the dying-ReLU experiment
-    #[arg(long, default_value_t = 0.03, value_parser = learning_rate)]
+    #[arg(long, default_value_t = 0.03, value_parser = range(above_to(0.0, 10.0)))]
     pub lr: f64,
     /// Adam steps in the dying-ReLU experiment
     #[arg(long, default_value_t = 5, value_parser = RangedU64ValueParser::<usize>::new().range(1..=500))]
     pub steps: usize,
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Self::parse_from(["ch02-vanishing-gradients"])
+pub static CHAPTER: Chapter<Options, Report> = Chapter {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    validate: None,
+    run,
+    sections: SECTIONS,
+    plots: plots::plots,
+};
+
+/// Everything the chapter computes, once; the sections print it and the
+/// plots draw it.
+pub struct Report {
+    pub opts: Options,
+    /// Each activation of [`ACTIVATIONS`] under `--init`, in that order.
+    pub main: Vec<Flow>,
+    /// The largest |f'| of each activation of [`ACTIVATIONS`].
+    pub max_slopes: Vec<MaxSlope>,
+    /// Every activation under every init of [`INITS`], init by init.
+    pub study: Vec<Flow>,
+    /// Dead and silent units after each start, ReLU's rows then LeakyReLU's.
+    pub dying: Vec<Units>,
+}
+
+impl Report {
+    /// The measured flow of one pairing of the init study.
+    pub fn pairing(&self, act: Activation, init: Init) -> Result<&Flow> {
+        self.study
+            .iter()
+            .find(|f| f.activation == act && f.init == init)
+            .ok_or_else(|| Error::Msg(format!("no flow for {} + {}", act.name(), init.name())))
     }
 }
 
-/// The initialisations `--init` accepts: shared's [`Init`] schemes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InitChoice {
-    /// PyTorch's nn.Linear default, U(±1/√fan_in) for weights and biases
-    PytorchDefault,
-    /// N(0, 2/(fan_in + fan_out)), zero bias
-    XavierNormal,
-    /// U(±√(6/(fan_in + fan_out))), zero bias
-    XavierUniform,
-    /// N(0, 2/fan_in), zero bias
-    KaimingNormal,
-    /// U(±√(6/fan_in)), zero bias
-    KaimingUniform,
-}
-
-impl From<InitChoice> for Init {
-    fn from(c: InitChoice) -> Init {
-        match c {
-            InitChoice::PytorchDefault => Init::PytorchDefault,
-            InitChoice::XavierNormal => Init::XavierNormal,
-            InitChoice::XavierUniform => Init::XavierUniform,
-            InitChoice::KaimingNormal => Init::KaimingNormal,
-            InitChoice::KaimingUniform => Init::KaimingUniform,
+// ANCHOR: run
+pub fn run(opts: &Options) -> Result<Report> {
+    let batch = gradients::batch(opts)?;
+    let main = gradients::flows(opts, &batch, opts.init)?;
+    let mut study = Vec::new();
+    for init in INITS {
+        if init == opts.init {
+            // Measured above: the same seed gives the same networks.
+            study.extend(main.iter().cloned());
+        } else {
+            study.extend(gradients::flows(opts, &batch, init)?);
         }
     }
+    Ok(Report {
+        max_slopes: ACTIVATIONS
+            .into_iter()
+            .map(gradients::max_slope)
+            .collect::<Result<_>>()?,
+        dying: dying::dying(opts, &batch)?,
+        main,
+        study,
+        opts: opts.clone(),
+    })
 }
-
-fn learning_rate(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if x > 0.0 && x <= 10.0 => Ok(x),
-        _ => Err(format!("'{s}' must be in (0, 10]")),
-    }
-}
+// ANCHOR_END: run
 
 /// The chapter's output, section by section.
-pub const SECTIONS: &[Section<Options>] = &[
+pub const SECTIONS: &[Section<Report>] = &[
     Section {
         name: "per-layer",
         title: "Gradient norm at each hidden layer, at initialisation",
-        body: per_layer,
+        body: print_per_layer,
     },
     Section {
         name: "factors",
         title: "What each layer multiplies the gradient by",
-        body: factors,
+        body: print_factors,
     },
     Section {
         name: "sigmoid",
         title: "Sigmoid: the 0.25 bound against what is measured",
-        body: sigmoid,
+        body: print_sigmoid,
     },
     Section {
         name: "init",
         title: "Which initialisation keeps which activation alive",
-        body: init_table,
+        body: print_init,
     },
     Section {
         name: "dying",
         title: "Dying ReLU: units that output 0 for every input",
-        body: dying_table,
+        body: print_dying,
     },
 ];
 
-pub struct Chapter;
-shared::impl_chapter!(
-    Chapter,
-    "ch02-vanishing-gradients",
-    Options,
-    SECTIONS,
-    plots
-);
-
-// ANCHOR: per_layer
-fn per_layer(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let flows = main_flows(opts)?;
+fn print_per_layer(r: &Report, out: &mut dyn Write) -> Result<()> {
+    let opts = &r.opts;
     writeln!(
         out,
         "network: 4 -> {} x {} -> 1, {} init, MSE on {} rows of the delivery-time regression",
         opts.depth,
         opts.width,
-        Init::from(opts.init).name(),
+        opts.init.name(),
         opts.batch
     )?;
     writeln!(
@@ -150,32 +156,24 @@ fn per_layer(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "entries: ||dLoss/dh|| at each hidden layer, same weights for every activation"
     )?;
     let mut header = vec!["layer".to_string()];
-    header.extend(ACTIVATIONS.iter().map(|a| a.name().to_string()));
+    header.extend(r.main.iter().map(|f| f.activation.name().to_string()));
     let mut table = Table::new(&header);
     let every = opts.depth.div_ceil(20); // at most ~20 rows
     for l in 0..opts.depth {
         if l % every == 0 || l + 1 == opts.depth {
             let mut row = vec![(l + 1).to_string()];
-            row.extend(flows.iter().map(|f| g4(f.grad[l])));
+            row.extend(r.main.iter().map(|f| g4(f.grad[l])));
             table.row(&row);
         }
     }
     let mut row = vec!["first/last".to_string()];
-    row.extend(flows.iter().map(|f| g4(f.first_over_last())));
+    row.extend(r.main.iter().map(|f| g4(f.first_over_last())));
     table.row(&row);
     write!(out, "{table}")?;
     Ok(())
 }
-// ANCHOR_END: per_layer
 
-/// The largest |f'(z)| on [-6, 6], by autograd.
-fn max_slope(act: Activation) -> Result<f64> {
-    let d = value_and_grad(|z| act.apply(z), &linspace(-6.0, 6.0, 1201), DType::F64)?;
-    Ok(d.grad.iter().fold(0.0, |m, g| m.max(g.abs())))
-}
-
-// ANCHOR: factors
-fn factors(opts: &Options, out: &mut dyn Write) -> Result<()> {
+fn print_factors(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mut table = Table::new(&[
         "activation",
         "max |f'|",
@@ -184,14 +182,11 @@ fn factors(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "per layer",
         "first/last",
     ]);
-    for f in main_flows(opts)? {
-        let (a, w) = (
-            geo_mean(f.act_factor.get(1..).unwrap_or_default()),
-            geo_mean(&f.weight_factor),
-        );
+    for (f, slope) in r.main.iter().zip(&r.max_slopes) {
+        let (a, w) = (f.mean_act_factor(), f.mean_weight_factor());
         table.row(&[
             f.activation.name().to_string(),
-            f4(max_slope(f.activation)?),
+            f4(slope.max),
             f4(a),
             f4(w),
             f4(a * w),
@@ -202,16 +197,14 @@ fn factors(opts: &Options, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "geometric means over layers 2..{}; (per layer)^{} = first/last",
-        opts.depth,
-        opts.depth - 1
+        r.opts.depth,
+        r.opts.depth - 1
     )?;
     Ok(())
 }
-// ANCHOR_END: factors
 
-// ANCHOR: sigmoid
-fn sigmoid(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let n = opts.depth as i32 - 1;
+fn print_sigmoid(r: &Report, out: &mut dyn Write) -> Result<()> {
+    let n = r.opts.depth as i32 - 1;
     let mut table = Table::new(&[
         "init",
         "largest f' factor",
@@ -221,14 +214,11 @@ fn sigmoid(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "first/last",
     ]);
     for init in INITS {
-        let f = flow(opts, Activation::Sigmoid, init)?;
-        let (a, w) = (
-            geo_mean(f.act_factor.get(1..).unwrap_or_default()),
-            geo_mean(&f.weight_factor),
-        );
+        let f = r.pairing(Activation::Sigmoid, init)?;
+        let (a, w) = (f.mean_act_factor(), f.mean_weight_factor());
         table.row(&[
             init.name().to_string(),
-            f4(f.act_factor.iter().fold(0.0, |m: f64, &x| m.max(x))),
+            f4(f.max_act_factor()),
             f4(a),
             f4(w),
             f4(a * w),
@@ -239,25 +229,24 @@ fn sigmoid(opts: &Options, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "0.25^{n} = {}", g4(0.25f64.powi(n)))?;
     Ok(())
 }
-// ANCHOR_END: sigmoid
 
-// ANCHOR: init
-fn init_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let study = init_study(opts)?;
+fn print_init(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mut header = vec!["activation".to_string()];
     header.extend(INITS.iter().map(|i| i.name().to_string()));
     let mut table = Table::new(&header);
-    for (act, flows) in ACTIVATIONS.iter().zip(study.chunks(INITS.len())) {
+    let mut alive = Vec::new();
+    for act in ACTIVATIONS {
         let mut row = vec![act.name().to_string()];
-        for f in flows {
-            let verdict = if f.alive() {
-                "alive"
-            } else if f.first_over_last() < 1.0 {
-                "vanishes"
-            } else {
-                "explodes"
-            };
-            row.push(format!("{} {verdict}", g4(f.first_over_last())));
+        for init in INITS {
+            let f = r.pairing(act, init)?;
+            row.push(format!(
+                "{} {}",
+                g4(f.first_over_last()),
+                f.verdict().name()
+            ));
+            if f.alive() {
+                alive.push(format!("{} + {}", act.name(), init.name()));
+            }
         }
         table.row(&row);
     }
@@ -265,20 +254,13 @@ fn init_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "entries: first/last gradient norm over {} hidden layers; alive = within a factor {ALIVE_FACTOR} either way",
-        opts.depth
+        r.opts.depth
     )?;
-    let alive: Vec<String> = study
-        .iter()
-        .filter(|f| f.alive())
-        .map(|f| format!("{} + {}", f.activation.name(), f.init.name()))
-        .collect();
     writeln!(out, "alive: {}", alive.join(", "))?;
     Ok(())
 }
-// ANCHOR_END: init
 
-// ANCHOR: dying_table
-fn dying_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
+fn print_dying(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let mut table = Table::new(&[
         "start",
@@ -289,9 +271,9 @@ fn dying_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "dead layers",
         "||dL/dh_1||",
     ]);
-    for u in dying(opts)? {
+    for u in &r.dying {
         table.row(&[
-            u.scenario.clone(),
+            u.start.label(),
             u.activation.name().to_string(),
             pct(mean(&u.dead)),
             pct(mean(&u.negative)),
@@ -304,9 +286,8 @@ fn dying_table(opts: &Options, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "shares of all {} hidden units, on {} inputs; dead = outputs exactly 0 on every input",
-        opts.depth * opts.width,
-        opts.batch
+        r.opts.depth * r.opts.width,
+        r.opts.batch
     )?;
     Ok(())
 }
-// ANCHOR_END: dying_table

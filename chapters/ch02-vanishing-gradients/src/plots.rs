@@ -1,12 +1,11 @@
-//! The chapter's plots.
+//! Draws the chapter's plots from its report; computes nothing.
 
 use candle_core::Result;
 use shared::activations::Activation;
 use shared::nn::Init;
 use shared::plot::{LineChart, Plot, Series};
 
-use crate::Options;
-use crate::experiments::{dying, flow, main_flows};
+use crate::Report;
 
 /// One point per hidden layer: (layer, f(value)).
 fn layer_series(label: String, values: &[f64], f: fn(f64) -> f64) -> Series {
@@ -39,20 +38,17 @@ fn room_for_legend(chart: LineChart, share: f64) -> LineChart {
 /// The gradient norm per layer for each activation and for the interesting
 /// pairings, and the dead ReLU units per layer. Norms are drawn as log10 on a
 /// linear axis, so a straight line is a constant factor per layer.
-pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
-    let depth = opts.depth as f64;
+pub fn plots(r: &Report) -> Result<Vec<Plot>> {
+    let depth = r.opts.depth as f64;
     let layers = "hidden layer (1 = nearest the input)";
     let log_norm = "log10 ||dLoss/dh||";
     let mut chart = LineChart::new(
-        format!(
-            "Gradient per hidden layer, {} init",
-            Init::from(opts.init).name()
-        ),
+        format!("Gradient per hidden layer, {} init", r.opts.init.name()),
         layers,
         log_norm,
     )
     .x_range(1.0, depth);
-    for f in main_flows(opts)? {
+    for f in &r.main {
         chart = chart.series(layer_series(
             f.activation.name().into(),
             &f.grad,
@@ -68,7 +64,7 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
         (Activation::Relu, Init::XavierNormal),
         (Activation::Relu, Init::PytorchDefault),
     ] {
-        let f = flow(opts, act, init)?;
+        let f = r.pairing(act, init)?;
         let label = format!("{}, {}", act.name(), init.name());
         pairs = pairs.series(layer_series(label, &f.grad, f64::log10));
     }
@@ -78,11 +74,8 @@ pub fn plots(opts: &Options) -> Result<Vec<Plot>> {
         "dead on every input (%)",
     )
     .x_range(1.0, depth);
-    for u in dying(opts)?
-        .iter()
-        .filter(|u| u.activation == Activation::Relu)
-    {
-        dead = dead.series(layer_series(u.scenario.clone(), &u.dead, |v| 100.0 * v));
+    for u in r.dying.iter().filter(|u| u.activation == Activation::Relu) {
+        dead = dead.series(layer_series(u.start.label(), &u.dead, |v| 100.0 * v));
     }
     let tall = |c: LineChart| LineChart {
         size: (640, 520),

@@ -1,19 +1,20 @@
 //! The chapter's headline claims, asserted on the data its sections print
 //! (default flags unless a test says otherwise).
 
-use ch02_vanishing_gradients::{
-    ACTIVATIONS, Flow, INITS, Options, Units, dying, flow, geo_mean, init_study,
-};
-use clap::Parser;
+use std::sync::LazyLock;
+
+use ch02_vanishing_gradients::dying::{Start, Units};
+use ch02_vanishing_gradients::gradients::{ACTIVATIONS, Flow, INITS, geo_mean};
+use ch02_vanishing_gradients::{CHAPTER, Report, run};
 use shared::activations::Activation;
 use shared::nn::Init;
 
-fn opts() -> Options {
-    Options::default()
-}
+/// The chapter's report at its default flags, computed once for every test.
+static REPORT: LazyLock<Report> =
+    LazyLock::new(|| run(&CHAPTER.defaults()).expect("the chapter runs"));
 
-fn pairing(act: Activation, init: Init) -> Flow {
-    flow(&opts(), act, init).expect("the experiment runs")
+fn pairing(act: Activation, init: Init) -> &'static Flow {
+    REPORT.pairing(act, init).expect("the pairing is measured")
 }
 
 fn leaky() -> Activation {
@@ -88,8 +89,7 @@ fn too_small_inits_starve_relu_and_pytorch_default_starves_everything() {
         let f = pairing(act, Init::PytorchDefault);
         assert!(!f.alive() && f.first_over_last() < 1e-3, "{}", act.name());
     }
-    let study = init_study(&opts()).unwrap();
-    let alive: Vec<_> = study.iter().filter(|f| f.alive()).collect();
+    let alive: Vec<_> = REPORT.study.iter().filter(|f| f.alive()).collect();
     assert_eq!(
         alive.len(),
         5,
@@ -128,32 +128,36 @@ fn the_per_layer_factors_multiply_to_first_over_last() {
     }
 }
 
-fn scenario<'a>(rows: &'a [Units], act: Activation, starts: &str) -> &'a Units {
-    rows.iter()
-        .find(|u| u.activation == act && u.scenario.starts_with(starts))
-        .unwrap_or_else(|| panic!("no row {} {starts}", act.name()))
+fn scenario(act: Activation, start: impl Fn(&Start) -> bool) -> &'static Units {
+    REPORT
+        .dying
+        .iter()
+        .find(|u| u.activation == act && start(&u.start))
+        .unwrap_or_else(|| panic!("no such row for {}", act.name()))
+}
+
+fn bias_shift(s: &Start) -> bool {
+    matches!(s, Start::BiasShift(_))
 }
 
 #[test]
 fn a_negative_bias_start_kills_relu_and_blocks_every_gradient() {
-    let rows = dying(&opts()).unwrap();
-    let bad = scenario(&rows, Activation::Relu, "biases");
+    let bad = scenario(Activation::Relu, bias_shift);
     assert!(mean(&bad.dead) > 0.8, "{}", mean(&bad.dead));
     assert!(bad.dead.iter().filter(|&&d| d == 1.0).count() >= 10);
     assert!(bad.no_grad.iter().all(|&s| s == 1.0));
     assert_eq!(bad.first_grad, 0.0);
-    let good = scenario(&rows, Activation::Relu, "Kaiming");
+    let good = scenario(Activation::Relu, |s| *s == Start::Kaiming);
     assert!(mean(&good.dead) < 0.25 && good.first_grad > 1.0);
 }
 
 #[test]
 fn leaky_relu_never_dies_but_a_bad_start_still_starves_it() {
-    let rows = dying(&opts()).unwrap();
-    for u in rows.iter().filter(|u| u.activation == leaky()) {
-        assert!(u.dead.iter().all(|&d| d == 0.0), "{}", u.scenario);
-        assert!(u.no_grad.iter().all(|&d| d == 0.0), "{}", u.scenario);
+    for u in REPORT.dying.iter().filter(|u| u.activation == leaky()) {
+        assert!(u.dead.iter().all(|&d| d == 0.0), "{}", u.start.label());
+        assert!(u.no_grad.iter().all(|&d| d == 0.0), "{}", u.start.label());
     }
-    let bad = scenario(&rows, leaky(), "biases");
+    let bad = scenario(leaky(), bias_shift);
     assert!(mean(&bad.negative) > 0.8);
     assert!(
         bad.first_grad > 0.0 && bad.first_grad < 1e-20,
@@ -164,29 +168,22 @@ fn leaky_relu_never_dies_but_a_bad_start_still_starves_it() {
 
 #[test]
 fn a_too_large_learning_rate_kills_relu_units_in_a_few_steps() {
-    let o = opts();
-    let rows = dying(&o).unwrap();
-    let init = mean(&scenario(&rows, Activation::Relu, "Kaiming").dead);
-    let sane = mean(&scenario(&rows, Activation::Relu, "5 Adam steps, lr 0.001").dead);
-    let big = mean(
-        &scenario(
-            &rows,
-            Activation::Relu,
-            &format!("5 Adam steps, lr {}", o.lr),
-        )
-        .dead,
-    );
+    let o = &REPORT.opts;
+    let after = |rate: f64| {
+        let u = scenario(Activation::Relu, |s| {
+            *s == Start::Adam { steps: 5, lr: rate }
+        });
+        mean(&u.dead)
+    };
+    let init = mean(&scenario(Activation::Relu, |s| *s == Start::Kaiming).dead);
+    let (sane, big) = (after(0.001), after(o.lr));
     assert!((sane - init).abs() < 0.05, "{init} -> {sane}");
     assert!(big > 0.5 && big > 3.0 * sane, "{sane} vs {big}");
 }
 
 #[test]
 fn bad_flag_values_are_rejected_by_the_parser() {
-    let parse = |args: &[&str]| {
-        let mut all = vec!["ch02-vanishing-gradients"];
-        all.extend(args);
-        Options::try_parse_from(all)
-    };
+    let parse = |args: &[&str]| CHAPTER.options(args);
     for bad in [
         &["--depth", "1"][..],
         &["--depth", "201"],
@@ -195,6 +192,8 @@ fn bad_flag_values_are_rejected_by_the_parser() {
         &["--batch", "0"],
         &["--lr", "0"],
         &["--lr", "nan"],
+        &["--lr", "-0.1"],
+        &["--lr", "10.5"],
         &["--bias-shift", "inf"],
         &["--steps", "0"],
         &["--init", "he"],
@@ -202,4 +201,20 @@ fn bad_flag_values_are_rejected_by_the_parser() {
         assert!(parse(bad).is_err(), "{bad:?} was accepted");
     }
     assert!(parse(&["--init", "xavier-normal", "--depth", "30"]).is_ok());
+    assert_eq!(parse(&["--lr", "10"]).unwrap().lr, 10.0);
+    assert_eq!(parse(&["--bias-shift", "-0.3"]).unwrap().bias_shift, -0.3);
+}
+
+#[test]
+fn every_initialisation_is_a_value_of_init() {
+    for (name, init) in [
+        ("pytorch-default", Init::PytorchDefault),
+        ("kaiming-normal", Init::KaimingNormal),
+        ("kaiming-uniform", Init::KaimingUniform),
+        ("xavier-normal", Init::XavierNormal),
+        ("xavier-uniform", Init::XavierUniform),
+    ] {
+        assert_eq!(CHAPTER.options(&["--init", name]).unwrap().init, init);
+    }
+    assert_eq!(CHAPTER.defaults().init, Init::KaimingNormal);
 }

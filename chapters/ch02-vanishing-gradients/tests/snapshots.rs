@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch02_vanishing_gradients::Chapter);
+    shared::pin_sections!(ch02_vanishing_gradients::CHAPTER);
 }
