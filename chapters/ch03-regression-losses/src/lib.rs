@@ -4,37 +4,44 @@
 //! lost parcel; each sample's share of the loss and of the gradient; where
 //! Huber's two branches meet; and the same small network trained under each
 //! loss on data with gross outliers, scored on clean held-out data.
+//!
+//! `loss.rs` defines the losses, `deliveries.rs` takes them apart on four
+//! deliveries, `training.rs` trains with them; this file prints, `plots.rs`
+//! draws.
 
 use std::io::Write;
 
-pub mod experiment;
-pub mod plots;
-
-pub use experiment::{Fit, Robustness, fit, robustness, sweep, sweep_deltas};
-pub use plots::plots;
-
-use candle_core::{DType, Device, Result, Tensor};
-use clap::Parser;
-use shared::activations::{to_f64_vec, value_and_grad};
-use shared::chapter::Section;
-use shared::cli::CommonArgs;
-use shared::cli::{finite, positive};
+use candle_core::Result;
+use shared::activations::Pointwise;
+use shared::chapter::{Chapter, Section};
+use shared::cli::{above, range};
 use shared::data;
-use shared::losses::{self, loss_and_grad};
+use shared::plot::linspace;
 use shared::table::{Table, f4, fixed, pct};
 
-/// Chapter 3: MSE, MAE and Huber — what an outlier does to each.
-#[derive(Parser, Debug, Clone)]
-#[command(name = "ch03-regression-losses", version)]
+pub mod deliveries;
+pub mod loss;
+pub mod plots;
+pub mod training;
+
+use deliveries::{
+    Breakdown, Growth, HuberJoin, OUTLIER_TARGETS, PREDICTIONS, TARGETS, four_deliveries,
+    huber_join, shares,
+};
+use loss::{LossCurve, half_square, loss_curve, three_losses};
+use training::{Fit, Robustness, robustness, sets, sweep};
+
+/// The chapter's flags.
+#[derive(clap::Args, Debug, Clone)]
 pub struct Options {
     /// Huber's threshold δ, in minutes: errors below it are squared, above it linear
-    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true, value_parser = positive)]
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true, value_parser = range(above(0.0)))]
     pub delta: f64,
     /// Share of training targets that get the outlier offset added (0 to 0.5)
-    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true, value_parser = rate)]
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true, value_parser = range(0.0..=0.5))]
     pub outlier_rate: f64,
     /// Minutes added to an outlier's target, a lost parcel (-1000 to 1000)
-    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true, value_parser = minutes)]
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true, value_parser = range(-1000.0..=1000.0))]
     pub outlier_size: f64,
     /// Number of training examples (20 to 20000)
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(20..=20_000))]
@@ -43,186 +50,118 @@ pub struct Options {
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=5000))]
     pub steps: u64,
     /// Adam's learning rate
-    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true, value_parser = positive)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true, value_parser = range(above(0.0)))]
     pub lr: f64,
     /// Seed for the data and the network's initial weights
     #[arg(long, default_value_t = data::DEFAULT_SEED)]
     pub seed: u64,
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Self::parse_from(["ch03-regression-losses"])
-    }
+pub static CHAPTER: Chapter<Options, Report> = Chapter {
+    name: env!("CARGO_PKG_NAME"),
+    about: env!("CARGO_PKG_DESCRIPTION"),
+    validate: None,
+    run,
+    sections: SECTIONS,
+    plots: plots::plots,
+};
+
+/// Everything the chapter computes, once; the sections print it and the
+/// plots draw it.
+pub struct Report {
+    pub opts: Options,
+    /// MSE, MAE and Huber on the four deliveries, with and without the lost parcel.
+    pub four_deliveries: Vec<Growth>,
+    /// The same three losses taken apart on the deliveries with the lost parcel.
+    pub shares: Vec<Breakdown>,
+    pub huber_join: HuberJoin,
+    pub training: Robustness,
+    /// Huber at several δ, trained on the outlier-laden data.
+    pub sweep: Vec<Fit>,
+    /// Each of the three losses of one sample for errors from −3δ to 3δ.
+    pub loss_curves: Vec<LossCurve>,
+    /// Huber for δ = 5, 2, 1 and 0.5, and ½e², for errors from −8 to 8.
+    pub huber_curves: Vec<LossCurve>,
+    pub half_square: Pointwise,
 }
 
-fn minutes(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if (-1000.0..=1000.0).contains(&x) => Ok(x),
-        _ => Err(format!("'{s}' must be between -1000 and 1000")),
-    }
-}
-
-fn rate(s: &str) -> std::result::Result<f64, String> {
-    match finite(s)? {
-        x if (0.0..=0.5).contains(&x) => Ok(x),
-        _ => Err(format!("'{s}' must be between 0 and 0.5")),
-    }
+pub fn run(opts: &Options) -> Result<Report> {
+    let losses = three_losses(opts.delta);
+    let data = sets(opts);
+    let d = opts.delta;
+    let errors = linspace(-3.0 * d, 3.0 * d, 601);
+    let small_errors = linspace(-8.0, 8.0, 321);
+    Ok(Report {
+        four_deliveries: four_deliveries(&losses)?,
+        shares: shares(&losses)?,
+        huber_join: huber_join(d)?,
+        training: robustness(&data, opts)?,
+        sweep: sweep(&data, opts)?,
+        loss_curves: losses
+            .iter()
+            .map(|&loss| loss_curve(loss, &errors))
+            .collect::<Result<_>>()?,
+        huber_curves: [5.0, 2.0, 1.0, 0.5]
+            .into_iter()
+            .map(|delta| loss_curve(loss::Loss::Huber { delta }, &small_errors))
+            .collect::<Result<_>>()?,
+        half_square: half_square(&small_errors),
+        opts: opts.clone(),
+    })
 }
 
 /// The chapter's output, section by section.
-pub const SECTIONS: &[Section<Options>] = &[
+pub const SECTIONS: &[Section<Report>] = &[
     Section {
         name: "four-deliveries",
         title: "Four deliveries, then one lost parcel",
-        body: four_deliveries,
+        body: print_four_deliveries,
     },
     Section {
         name: "shares",
         title: "Each sample's share of the loss and of the gradient (target 97)",
-        body: shares,
+        body: print_shares,
     },
     Section {
         name: "huber-join",
         title: "Where Huber's branches meet: ½e² (PyTorch) vs plain e² inside δ",
-        body: huber_join,
+        body: print_huber_join,
     },
     Section {
         name: "training",
         title: "One network, three losses, outliers in the training targets",
-        body: training,
+        body: print_training,
     },
     Section {
         name: "delta-sweep",
         title: "Huber's δ: from MAE-like to MSE-like",
-        body: delta_sweep,
+        body: print_delta_sweep,
     },
 ];
 
-pub struct Chapter;
-shared::impl_chapter!(Chapter, "ch03-regression-losses", Options, SECTIONS, plots);
-
-// ANCHOR: loss
-/// The three regression losses, each with PyTorch's semantics (from `shared::losses`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Loss {
-    Mse,
-    Mae,
-    Huber { delta: f64 },
-}
-
-impl Loss {
-    pub fn name(&self) -> String {
-        match self {
-            Loss::Mse => "MSE".to_string(),
-            Loss::Mae => "MAE".to_string(),
-            Loss::Huber { delta } => format!("Huber δ={delta}"),
-        }
-    }
-    /// One loss per sample (PyTorch's `reduction="none"`).
-    pub fn elementwise(&self, pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-        match *self {
-            Loss::Mse => losses::mse_elementwise(pred, target),
-            Loss::Mae => losses::mae_elementwise(pred, target),
-            Loss::Huber { delta } => losses::huber_elementwise(pred, target, delta),
-        }
-    }
-    /// The mean over the samples: `MSELoss`, `L1Loss`, `HuberLoss(delta)`.
-    pub fn mean(&self, pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-        match *self {
-            Loss::Mse => losses::mse(pred, target),
-            Loss::Mae => losses::mae(pred, target),
-            Loss::Huber { delta } => losses::huber(pred, target, delta),
-        }
-    }
-}
-// ANCHOR_END: loss
-
-fn three_losses(opts: &Options) -> [Loss; 3] {
-    [Loss::Mse, Loss::Mae, Loss::Huber { delta: opts.delta }]
-}
-
-/// The source's example: four predicted delivery times (minutes) and what happened.
-pub const PREDICTIONS: [f32; 4] = [35.0, 31.0, 48.0, 42.0];
-pub const TARGETS: [f32; 4] = [41.0, 29.0, 55.0, 38.0];
-/// The same, with the last parcel lost for an hour: 97 instead of 38.
-pub const OUTLIER_TARGETS: [f32; 4] = [41.0, 29.0, 55.0, 97.0];
-
-/// One loss on a batch, taken apart sample by sample.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Breakdown {
-    pub loss: Loss,
-    /// The mean loss, as PyTorch prints it.
-    pub value: f64,
-    /// Prediction minus target, per sample.
-    pub errors: Vec<f64>,
-    /// Each sample's loss divided by N: these add up to `value`.
-    pub contributions: Vec<f64>,
-    /// `∂ value / ∂ prediction`, per sample, from Candle's autograd.
-    pub grad: Vec<f64>,
-}
-
-impl Breakdown {
-    /// Sample `i`'s share of the loss.
-    pub fn loss_share(&self, i: usize) -> f64 {
-        self.contributions[i] / self.contributions.iter().sum::<f64>()
-    }
-    /// Sample `i`'s share of the gradient's total magnitude.
-    pub fn grad_share(&self, i: usize) -> f64 {
-        self.grad[i].abs() / self.grad.iter().map(|g| g.abs()).sum::<f64>()
-    }
-}
-
-// ANCHOR: breakdown
-pub fn breakdown(loss: Loss, pred: &[f32], target: &[f32]) -> Result<Breakdown> {
-    let (p, t) = (
-        Tensor::new(pred, &Device::Cpu)?,
-        Tensor::new(target, &Device::Cpu)?,
-    );
-    let n = pred.len() as f64;
-    let per_sample = to_f64_vec(&loss.elementwise(&p, &t)?)?;
-    let lg = loss_and_grad(&p, |p| loss.mean(p, &t))?;
-    Ok(Breakdown {
-        loss,
-        value: lg.value,
-        errors: to_f64_vec(&(&p - &t)?)?,
-        contributions: per_sample.iter().map(|l| l / n).collect(),
-        grad: lg.grad,
-    })
-}
-// ANCHOR_END: breakdown
-
-// ANCHOR: four_deliveries
-fn four_deliveries(opts: &Options, out: &mut dyn Write) -> Result<()> {
+fn print_four_deliveries(r: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "predictions  {PREDICTIONS:?}")?;
     writeln!(out, "targets      {TARGETS:?}")?;
     writeln!(out, "with outlier {OUTLIER_TARGETS:?}")?;
     let mut table = Table::new(&["loss", "targets", "with outlier", "growth"]);
-    for loss in three_losses(opts) {
-        let clean = breakdown(loss, &PREDICTIONS, &TARGETS)?.value;
-        let dirty = breakdown(loss, &PREDICTIONS, &OUTLIER_TARGETS)?.value;
+    for g in &r.four_deliveries {
         table.row(&[
-            loss.name(),
-            f4(clean),
-            f4(dirty),
-            format!("×{:.1}", dirty / clean),
+            g.loss.name(),
+            f4(g.clean),
+            f4(g.with_outlier),
+            format!("×{:.1}", g.with_outlier / g.clean),
         ]);
     }
     write!(out, "{table}")?;
     Ok(())
 }
-// ANCHOR_END: four_deliveries
 
-// ANCHOR: shares
-fn shares(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    for (k, loss) in three_losses(opts).into_iter().enumerate() {
-        let b = breakdown(loss, &PREDICTIONS, &OUTLIER_TARGETS)?;
+fn print_shares(r: &Report, out: &mut dyn Write) -> Result<()> {
+    for (k, b) in r.shares.iter().enumerate() {
         if k > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}: loss {}", loss.name(), f4(b.value))?;
+        writeln!(out, "{}: loss {}", b.loss.name(), f4(b.value))?;
         let mut table = Table::new(&[
             "pred",
             "target",
@@ -247,54 +186,9 @@ fn shares(opts: &Options, out: &mut dyn Write) -> Result<()> {
     }
     Ok(())
 }
-// ANCHOR_END: shares
 
-// ANCHOR: as_written
-/// Huber with `e²` (plain MSE) below δ, as some tutorials write it. Not PyTorch's.
-pub fn huber_as_written(e: &Tensor, delta: f64) -> Result<Tensor> {
-    let abs_e = e.abs()?;
-    let inside = abs_e.lt(delta)?.to_dtype(e.dtype())?;
-    let linear = ((abs_e - 0.5 * delta)? * delta)?;
-    (&inside * e.sqr()?)? + ((1.0 - inside)? * linear)?
-}
-// ANCHOR_END: as_written
-
-/// A loss's value and slope just below and just above `|e| = δ`, in f64.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Join {
-    pub value_below: f64,
-    pub value_above: f64,
-    pub slope_below: f64,
-    pub slope_above: f64,
-}
-
-pub fn join(f: impl Fn(&Tensor) -> Result<Tensor>, delta: f64) -> Result<Join> {
-    let at = [delta * (1.0 - 1e-9), delta * (1.0 + 1e-9)];
-    let d = value_and_grad(f, &at, DType::F64)?;
-    Ok(Join {
-        value_below: d.value[0],
-        value_above: d.value[1],
-        slope_below: d.grad[0],
-        slope_above: d.grad[1],
-    })
-}
-
-/// The mean of `huber_as_written` over the four deliveries.
-fn as_written_mean(target: &[f32], delta: f64) -> Result<f64> {
-    let (p, t) = (
-        Tensor::new(&PREDICTIONS, &Device::Cpu)?,
-        Tensor::new(target, &Device::Cpu)?,
-    );
-    let l = huber_as_written(&(p - t)?, delta)?.mean_all()?;
-    Ok(l.to_scalar::<f32>()? as f64)
-}
-
-// ANCHOR: huber_join
-fn huber_join(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let d = opts.delta;
-    let pytorch = join(|e| losses::huber_elementwise(e, &e.zeros_like()?, d), d)?;
-    let written = join(|e| huber_as_written(e, d), d)?;
-    let huber = Loss::Huber { delta: d };
+fn print_huber_join(r: &Report, out: &mut dyn Write) -> Result<()> {
+    let d = r.opts.delta;
     let mut table = Table::new(&[
         "small-error branch".to_string(),
         format!("value at δ⁻={d}"),
@@ -304,28 +198,24 @@ fn huber_join(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "four deliveries".to_string(),
         "with 97".to_string(),
     ]);
-    table.row(&[
-        "½e² (PyTorch, shared)".to_string(),
-        f4(pytorch.value_below),
-        f4(pytorch.value_above),
-        f4(pytorch.slope_below),
-        f4(pytorch.slope_above),
-        f4(breakdown(huber, &PREDICTIONS, &TARGETS)?.value),
-        f4(breakdown(huber, &PREDICTIONS, &OUTLIER_TARGETS)?.value),
-    ]);
-    table.row(&[
-        "e² (\"MSE\" inside δ)".to_string(),
-        f4(written.value_below),
-        f4(written.value_above),
-        f4(written.slope_below),
-        f4(written.slope_above),
-        f4(as_written_mean(&TARGETS, d)?),
-        f4(as_written_mean(&OUTLIER_TARGETS, d)?),
-    ]);
+    let rows = [
+        ("½e² (PyTorch, shared)", &r.huber_join.pytorch),
+        ("e² (\"MSE\" inside δ)", &r.huber_join.as_written),
+    ];
+    for (branch, b) in rows {
+        table.row(&[
+            branch.to_string(),
+            f4(b.join.value_below),
+            f4(b.join.value_above),
+            f4(b.join.slope_below),
+            f4(b.join.slope_above),
+            f4(b.four_deliveries),
+            f4(b.with_outlier),
+        ]);
+    }
     write!(out, "{table}")?;
     Ok(())
 }
-// ANCHOR_END: huber_join
 
 /// A number at 4 decimals with its sign, `+` included (and no `-0.0000`).
 fn signed(x: f64) -> String {
@@ -337,13 +227,13 @@ fn signed(x: f64) -> String {
     }
 }
 
-fn training(opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let r = robustness(opts)?;
+fn print_training(r: &Report, out: &mut dyn Write) -> Result<()> {
+    let (o, t) = (&r.opts, &r.training);
     writeln!(
         out,
         "{} training samples, {} of them outliers ({:+} min); {} Adam steps, lr {}, seed {}\n\
          every score below is on a clean test set of 2000",
-        opts.train_size, r.outliers, opts.outlier_size, opts.steps, opts.lr, opts.seed
+        o.train_size, t.outliers, o.outlier_size, o.steps, o.lr, o.seed
     )?;
     let mut table = Table::new(&[
         "loss",
@@ -354,33 +244,33 @@ fn training(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "bias",
         "MAE cost",
     ]);
-    for (c, d) in r.clean.iter().zip(&r.dirty) {
+    for (c, d) in t.clean.iter().zip(&t.dirty) {
         table.row(&[
             c.loss.name(),
-            f4(c.test_mae),
-            f4(c.test_rmse),
-            f4(d.test_mae),
-            f4(d.test_rmse),
-            signed(d.test_bias),
-            signed(d.test_mae - c.test_mae),
+            f4(c.test.mae),
+            f4(c.test.rmse),
+            f4(d.test.mae),
+            f4(d.test.rmse),
+            signed(d.test.bias),
+            signed(d.test.mae - c.test.mae),
         ]);
     }
     write!(out, "{table}")?;
     writeln!(
         out,
         "noise floor (the generating formula itself): MAE {}, RMSE {}",
-        f4(r.floor_mae),
-        f4(r.floor_rmse)
+        f4(t.floor.mae),
+        f4(t.floor.rmse)
     )?;
     writeln!(
         out,
         "the outliers shift the mean training target by {} min",
-        signed(r.target_shift)
+        signed(t.target_shift)
     )?;
     Ok(())
 }
 
-fn delta_sweep(opts: &Options, out: &mut dyn Write) -> Result<()> {
+fn print_delta_sweep(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mut table = Table::new(&[
         "loss",
         "test MAE",
@@ -388,12 +278,12 @@ fn delta_sweep(opts: &Options, out: &mut dyn Write) -> Result<()> {
         "bias",
         "train residuals ≥ δ",
     ]);
-    for f in sweep(opts)? {
+    for f in &r.sweep {
         table.row(&[
             f.loss.name(),
-            f4(f.test_mae),
-            f4(f.test_rmse),
-            signed(f.test_bias),
+            f4(f.test.mae),
+            f4(f.test.rmse),
+            signed(f.test.bias),
             f.linear_share.map(pct).unwrap_or_default(),
         ]);
     }

@@ -1,10 +1,9 @@
 //! The chapter's headline claims, asserted on the data its sections print.
 
-use ch03_regression_losses::{
-    Loss, OUTLIER_TARGETS, Options, PREDICTIONS, TARGETS, breakdown, huber_as_written, join,
-    robustness, sweep,
-};
-use clap::Parser;
+use ch03_regression_losses::deliveries::{OUTLIER_TARGETS, PREDICTIONS, TARGETS, breakdown};
+use ch03_regression_losses::loss::{Loss, huber_as_written, join};
+use ch03_regression_losses::training::{robustness, sets, sweep};
+use ch03_regression_losses::{CHAPTER, Options};
 use shared::losses;
 
 fn close(a: f64, b: f64) -> bool {
@@ -74,13 +73,14 @@ fn pytorchs_huber_branches_meet_and_the_written_formula_jumps() {
 }
 
 fn opts(args: &[&str]) -> Options {
-    Options::parse_from([&["ch03-regression-losses"][..], args].concat())
+    CHAPTER.options(args).unwrap()
 }
 
 #[test]
 fn mae_and_huber_shrug_off_outliers_that_double_mses_test_error() {
     for seed in ["42", "7"] {
-        let r = robustness(&opts(&["--seed", seed])).unwrap();
+        let o = opts(&["--seed", seed]);
+        let r = robustness(&sets(&o), &o).unwrap();
         let (mse, mae, huber) = (&r.dirty[0], &r.dirty[1], &r.dirty[2]);
         assert_eq!(
             (mse.loss, mae.loss, huber.loss),
@@ -88,26 +88,27 @@ fn mae_and_huber_shrug_off_outliers_that_double_mses_test_error() {
         );
         // Trained on clean data, all three converge near the noise floor.
         for c in &r.clean {
-            assert!(c.test_mae < 1.05 * r.floor_mae, "seed {seed}: {c:?}");
+            assert!(c.test.mae < 1.05 * r.floor.mae, "seed {seed}: {c:?}");
         }
         // With outliers, MSE's clean-test MAE is more than 1.5 times the others'.
-        assert!(mse.test_mae > 1.5 * mae.test_mae, "seed {seed}");
-        assert!(mse.test_mae > 1.5 * huber.test_mae, "seed {seed}");
-        assert!(mse.test_rmse > 1.5 * huber.test_rmse, "seed {seed}");
+        assert!(mse.test.mae > 1.5 * mae.test.mae, "seed {seed}");
+        assert!(mse.test.mae > 1.5 * huber.test.mae, "seed {seed}");
+        assert!(mse.test.rmse > 1.5 * huber.test.rmse, "seed {seed}");
         // What outliers cost: MSE much, MAE and Huber next to nothing.
-        assert!(mse.test_mae - r.clean[0].test_mae > 1.0, "seed {seed}");
-        assert!(mae.test_mae - r.clean[1].test_mae < 0.1, "seed {seed}");
-        assert!(huber.test_mae - r.clean[2].test_mae < 0.1, "seed {seed}");
+        assert!(mse.test.mae - r.clean[0].test.mae > 1.0, "seed {seed}");
+        assert!(mae.test.mae - r.clean[1].test.mae < 0.1, "seed {seed}");
+        assert!(huber.test.mae - r.clean[2].test.mae < 0.1, "seed {seed}");
         // MSE fits the mean, so it moves by the mean shift of the targets.
-        assert!((mse.test_bias - r.target_shift).abs() < 0.5, "seed {seed}");
-        assert!(huber.test_bias.abs() < 0.5 && mae.test_bias.abs() < 0.5);
+        assert!((mse.test.bias - r.target_shift).abs() < 0.5, "seed {seed}");
+        assert!(huber.test.bias.abs() < 0.5 && mae.test.bias.abs() < 0.5);
     }
 }
 
 #[test]
 fn a_larger_delta_moves_huber_towards_mse() {
-    let o = Options::default();
-    let fits = sweep(&o).unwrap();
+    let o = CHAPTER.defaults();
+    let s = sets(&o);
+    let fits = sweep(&s, &o).unwrap();
     let deltas: Vec<f64> = fits
         .iter()
         .map(|f| match f.loss {
@@ -118,16 +119,16 @@ fn a_larger_delta_moves_huber_towards_mse() {
     assert_eq!(deltas, vec![1.0, 5.0, 20.0, 100.0]);
     // The bias grows with δ ...
     for w in fits.windows(2) {
-        assert!(w[0].test_bias < w[1].test_bias, "{w:?}");
+        assert!(w[0].test.bias < w[1].test.bias, "{w:?}");
     }
     // ... and at δ = 100 no residual is in the linear branch: Huber is ½·MSE,
     // and Adam trains it to the same model as MSE.
     let last = &fits[3];
     assert_eq!(last.linear_share, Some(0.0));
-    let mse = &robustness(&o).unwrap().dirty[0];
-    assert!((last.test_mae - mse.test_mae).abs() < 0.01);
+    let mse = &robustness(&s, &o).unwrap().dirty[0];
+    assert!((last.test.mae - mse.test.mae).abs() < 0.01);
     // δ = 1 is not too slow to converge within the default steps.
-    assert!(fits[0].test_mae < fits[1].test_mae + 0.05);
+    assert!(fits[0].test.mae < fits[1].test.mae + 0.05);
 }
 
 #[test]
@@ -145,10 +146,7 @@ fn bad_flags_are_rejected_with_one_line_and_exit_code_2() {
         &["--lr", "inf"],
         &["--seed", "-1"],
     ] {
-        assert!(
-            Options::try_parse_from([&["ch03-regression-losses"][..], args].concat()).is_err(),
-            "{args:?}"
-        );
+        assert!(CHAPTER.options(args).is_err(), "{args:?}");
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_ch03-regression-losses"))
             .args(args)
             .arg("--no-plots")
@@ -159,4 +157,21 @@ fn bad_flags_are_rejected_with_one_line_and_exit_code_2() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(out.stdout.is_empty() && !err.contains("panicked"));
     }
+}
+
+#[test]
+fn a_refused_flag_says_what_range_it_wanted() {
+    for (args, wanted) in [
+        (&["--delta", "0"][..], "positive"),
+        (&["--outlier-rate", "0.6"], "between 0 and 0.5"),
+        (&["--outlier-size", "1e30"], "between -1000 and 1000"),
+        (&["--lr", "nan"], "not a finite number"),
+    ] {
+        let e = CHAPTER
+            .options(args)
+            .expect_err(&format!("{args:?} was accepted"));
+        assert!(e.to_string().contains(wanted), "{args:?}: {e}");
+    }
+    let o = opts(&["--delta", "1", "--outlier-size", "-30"]);
+    assert_eq!((o.delta, o.outlier_size), (1.0, -30.0));
 }

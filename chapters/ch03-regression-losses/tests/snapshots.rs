@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch03_regression_losses::Chapter);
+    shared::pin_sections!(ch03_regression_losses::CHAPTER);
 }

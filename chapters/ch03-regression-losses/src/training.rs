@@ -1,35 +1,30 @@
 //! The training experiment: one small network, trained under each loss on
 //! delivery times with and without gross outliers, scored on clean data.
+//! Computes; never prints.
 
 use candle_core::{Device, Result};
 use shared::activations::{Activation, to_f64_vec};
 use shared::data::{self, Regression};
+use shared::metrics::{RegressionErrors, regression_errors};
 use shared::nn::{Init, Mlp, train};
 
-use crate::{Loss, Options, three_losses};
+use crate::Options;
+use crate::loss::{Loss, three_losses};
 
 /// One training run, scored on clean held-out data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fit {
     pub loss: Loss,
-    pub test_mae: f64,
-    pub test_rmse: f64,
-    /// Mean of prediction − target on the test set: how far the model is shifted.
-    pub test_bias: f64,
+    /// MAE, RMSE and bias (mean of prediction − target: how far the model is
+    /// shifted) on the clean test set.
+    pub test: RegressionErrors,
     /// Share of training samples whose final residual is at least δ (Huber only).
     pub linear_share: Option<f64>,
 }
 
-fn test_scores(pred: &[f64], target: &[f32]) -> (f64, f64, f64) {
-    let n = target.len() as f64;
-    let err: Vec<f64> = pred
-        .iter()
-        .zip(target)
-        .map(|(p, &y)| p - y as f64)
-        .collect();
-    let mae = err.iter().map(|e| e.abs()).sum::<f64>() / n;
-    let rmse = (err.iter().map(|e| e * e).sum::<f64>() / n).sqrt();
-    (mae, rmse, err.iter().sum::<f64>() / n)
+/// Targets as `f64`, for scoring.
+fn wide(y: &[f32]) -> Vec<f64> {
+    y.iter().map(|&v| v as f64).collect()
 }
 
 // ANCHOR: fit
@@ -47,8 +42,7 @@ pub fn fit(loss: Loss, train_set: &Regression, test: &Regression, opts: &Options
     train(&model, &x, opts.lr, opts.steps as usize, |pred| {
         loss.mean(pred, &y)
     })?;
-    let (test_mae, test_rmse, test_bias) =
-        test_scores(&to_f64_vec(&model.forward(&test.x(&dev)?)?)?, &test.y);
+    let pred = to_f64_vec(&model.forward(&test.x(&dev)?)?)?;
     let linear_share = match loss {
         Loss::Huber { delta } => {
             let r = to_f64_vec(&(model.forward(&x)? - &y)?.abs()?)?;
@@ -58,9 +52,7 @@ pub fn fit(loss: Loss, train_set: &Regression, test: &Regression, opts: &Options
     };
     Ok(Fit {
         loss,
-        test_mae,
-        test_rmse,
-        test_bias,
+        test: regression_errors(&pred, &wide(&test.y)),
         linear_share,
     })
 }
@@ -92,17 +84,15 @@ pub struct Robustness {
     pub outliers: usize,
     /// How far the outliers move the mean training target.
     pub target_shift: f64,
-    /// MAE and RMSE of the formula that generated the data: the best any model can do.
-    pub floor_mae: f64,
-    pub floor_rmse: f64,
+    /// The scores of the formula that generated the data: the best any model can do.
+    pub floor: RegressionErrors,
 }
 
 // ANCHOR: robustness
-pub fn robustness(opts: &Options) -> Result<Robustness> {
-    let s = sets(opts);
+pub fn robustness(s: &Sets, opts: &Options) -> Result<Robustness> {
     let mut clean = Vec::new();
     let mut dirty = Vec::new();
-    for loss in three_losses(opts) {
+    for loss in three_losses(opts.delta) {
         clean.push(fit(loss, &s.clean, &s.test, opts)?);
         dirty.push(fit(loss, &s.dirty, &s.test, opts)?);
     }
@@ -121,14 +111,12 @@ pub fn robustness(opts: &Options) -> Result<Robustness> {
         .chunks(4)
         .map(|r| (7.0 * r[0] + 3.0 * r[2] + 35.0) as f64)
         .collect();
-    let (floor_mae, floor_rmse, _) = test_scores(&truth, &s.test.y);
     Ok(Robustness {
         clean,
         dirty,
         outliers,
         target_shift: mean(&s.dirty.y) - mean(&s.clean.y),
-        floor_mae,
-        floor_rmse,
+        floor: regression_errors(&truth, &wide(&s.test.y)),
     })
 }
 // ANCHOR_END: robustness
@@ -142,8 +130,7 @@ pub fn sweep_deltas(opts: &Options) -> Vec<f64> {
 }
 
 // ANCHOR: sweep
-pub fn sweep(opts: &Options) -> Result<Vec<Fit>> {
-    let s = sets(opts);
+pub fn sweep(s: &Sets, opts: &Options) -> Result<Vec<Fit>> {
     sweep_deltas(opts)
         .into_iter()
         .map(|delta| fit(Loss::Huber { delta }, &s.dirty, &s.test, opts))
