@@ -91,12 +91,13 @@ pub fn run(opts: &Options) -> Result<Report> {
     let d = opts.delta;
     let errors = linspace(-3.0 * d, 3.0 * d, 601);
     let small_errors = linspace(-8.0, 8.0, 321);
+    let training = robustness(&data, opts)?;
     Ok(Report {
         four_deliveries: four_deliveries(&losses)?,
         shares: shares(&losses)?,
         huber_join: huber_join(d)?,
-        training: robustness(&data, opts)?,
-        sweep: sweep(&data, opts)?,
+        sweep: sweep(&data, opts, &training.dirty)?,
+        training,
         loss_curves: losses
             .iter()
             .map(|&loss| loss_curve(loss, &errors))

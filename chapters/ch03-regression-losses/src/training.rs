@@ -130,10 +130,19 @@ pub fn sweep_deltas(opts: &Options) -> Vec<f64> {
 }
 
 // ANCHOR: sweep
-pub fn sweep(s: &Sets, opts: &Options) -> Result<Vec<Fit>> {
+/// Huber at each δ of the sweep on the outlier-ridden data. `done` holds fits
+/// already trained (the reader's δ, from `robustness`): those are reused, not
+/// trained again.
+pub fn sweep(s: &Sets, opts: &Options, done: &[Fit]) -> Result<Vec<Fit>> {
     sweep_deltas(opts)
         .into_iter()
-        .map(|delta| fit(Loss::Huber { delta }, &s.dirty, &s.test, opts))
+        .map(|delta| {
+            let loss = Loss::Huber { delta };
+            match done.iter().find(|f| f.loss == loss) {
+                Some(f) => Ok(f.clone()),
+                None => fit(loss, &s.dirty, &s.test, opts),
+            }
+        })
         .collect()
 }
 // ANCHOR_END: sweep

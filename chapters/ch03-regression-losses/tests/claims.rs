@@ -108,7 +108,10 @@ fn mae_and_huber_shrug_off_outliers_that_double_mses_test_error() {
 fn a_larger_delta_moves_huber_towards_mse() {
     let o = CHAPTER.defaults();
     let s = sets(&o);
-    let fits = sweep(&s, &o).unwrap();
+    let fits = sweep(&s, &o, &[]).unwrap();
+    // The chapter reuses the reader's δ from the robustness runs: the same fit.
+    let reused = sweep(&s, &o, &robustness(&s, &o).unwrap().dirty).unwrap();
+    assert_eq!(fits, reused);
     let deltas: Vec<f64> = fits
         .iter()
         .map(|f| match f.loss {
