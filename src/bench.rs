@@ -72,7 +72,7 @@ fn run_task(i: usize, a: &BenchArgs) -> Result<(f64, f64)> {
             let secs = t.elapsed().as_secs_f64();
             let pred = to_f64_vec(&model.forward(&x)?)?;
             let y: Vec<f64> = set.y.iter().map(|&v| f64::from(v)).collect();
-            Ok((secs, metrics::mean_abs_error(&pred, &y)))
+            Ok((secs, metrics::regression_errors(&pred, &y).mae))
         }
         1 => {
             let set = data::binary_threshold(n, seed);

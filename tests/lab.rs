@@ -210,11 +210,11 @@ fn bad_input_gets_one_line_and_exit_code_2() {
     );
     rejects(
         &["loss", "huber", "--pred=1", "--target=1", "--delta", "-1"],
-        "--delta must be positive",
+        "'--delta <DELTA>': '-1' must be positive",
     );
     rejects(
         &["loss", "focal", "--pred=1", "--target=1", "--gamma", "-2"],
-        "--gamma must not be negative",
+        "'--gamma <GAMMA>': '-2' must be at least 0",
     );
     rejects(
         &["loss", "bce-logits", "--pred=1", "--target=2"],
@@ -222,7 +222,7 @@ fn bad_input_gets_one_line_and_exit_code_2() {
     );
     rejects(
         &["loss", "mse", "--pred=1", "--target=1", "--delta", "2"],
-        "--delta applies only to huber",
+        "unexpected argument '--delta'",
     );
     rejects(
         &["loss", "mse", "--pred=1", "--target=1", "--dtype", "f16"],
@@ -258,6 +258,80 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         ],
         "out of range",
     );
+}
+
+#[test]
+fn an_option_given_to_the_wrong_loss_is_refused_by_clap() {
+    let data = ["--pred=1", "--target=1"];
+    for (loss, option) in [
+        ("mse", &["--delta", "2"][..]),
+        ("huber", &["--gamma", "2"]),
+        ("focal", &["--pos-weight", "3"]),
+        ("bce-logits", &["--alpha", "0.5"]),
+        ("bce-naive", &["--classes", "3"]),
+        ("mae", &["--weights", "1,2"]),
+    ] {
+        let args = [&["loss", loss][..], &data, option].concat();
+        rejects(&args, &format!("unexpected argument '{}'", option[0]));
+    }
+    rejects(
+        &["loss", "focal", "--pred=1", "--target=1", "--alpha", "1.5"],
+        "'--alpha <ALPHA>': '1.5' must be at most 1",
+    );
+    rejects(
+        &[
+            "loss",
+            "bce-logits",
+            "--pred=1",
+            "--target=1",
+            "--pos-weight",
+            "-3",
+        ],
+        "--pos-weight",
+    );
+}
+
+#[test]
+fn help_shows_each_losss_defaults() {
+    let huber = stdout(&["loss", "huber", "--help"]);
+    let delta = huber.lines().find(|l| l.contains("--delta")).unwrap();
+    assert!(delta.contains("[default: 1]"), "{huber}");
+    let focal = stdout(&["loss", "focal", "--help"]);
+    assert!(focal.contains("[default: 0.25]"), "{focal}");
+    assert!(focal.contains("[default: 2]"), "{focal}");
+    // the shared flags are there too, and nothing of another loss
+    for flag in ["--pred", "--target", "--dtype", "--json"] {
+        assert!(huber.contains(flag), "{flag} missing from:\n{huber}");
+    }
+    assert!(!huber.contains("--gamma"), "{huber}");
+}
+
+#[test]
+fn output_names_the_loss_as_the_user_typed_it() {
+    for loss in ["mse", "mae", "huber", "bce-logits", "bce-naive", "focal"] {
+        let v = json(&["loss", loss, "--pred=0.5", "--target=1"]);
+        assert_eq!(v["name"], loss);
+        assert_eq!(v["dtype"], "f32");
+    }
+    let text = stdout(&["loss", "bce-logits", "--pred=0.5", "--target=1"]);
+    assert!(text.starts_with("bce-logits in f32: loss = "), "{text}");
+}
+
+#[test]
+fn json_numbers_keep_the_precision_computed_in() {
+    // 0.1 in f32 prints as 0.1, not as the f64 it widens to (0.10000000149011612)
+    let v = json(&["act", "relu", "0.1"]);
+    assert_eq!(v["value"][0].to_string(), "0.1");
+    let v = json(&["act", "relu", "0.1", "--dtype", "f64"]);
+    assert_eq!(v["value"][0].to_string(), "0.1");
+    let v = json(&["loss", "mse", "--pred=3e38", "--target=-3e38"]);
+    assert_eq!(v["value"], "inf"); // (6e38)^2 overflows f32
+}
+
+#[test]
+fn the_command_line_definition_passes_claps_own_checks() {
+    use clap::CommandFactory;
+    act_loss_book::lab::Cli::command().debug_assert();
 }
 
 #[test]

@@ -86,7 +86,8 @@ fn positive_mask(z: &Tensor) -> Result<Tensor> {
 
 /// `max(0, z)`, with PyTorch's derivative 0 at the kink.
 pub fn relu(z: &Tensor) -> Result<Tensor> {
-    z * positive_mask(z)?
+    // `+ 0.0` turns the −0 of a negative z times 0 into +0, as PyTorch gives.
+    (z * positive_mask(z)?)? + 0.0
 }
 // ANCHOR_END: relu
 

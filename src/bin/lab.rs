@@ -13,7 +13,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(LabError::Input(e)) => shared::cli::usage_error(&e.0),
-        Err(LabError::Compute(e)) => {
+        // Candle or serde failing on input that passed every check: a bug
+        Err(e) => {
             eprintln!("lab: error: {e}");
             ExitCode::FAILURE
         }

@@ -1,0 +1,231 @@
+//! `lab`: try an activation or a loss on your own numbers.
+//!
+//! ```text
+//! lab act relu -3 -0.5 2
+//! lab act leaky-relu --slope 0.2 -1 0 1
+//! lab loss huber --pred=35,31,48,42 --target=41,29,55,97 --delta 5
+//! lab loss ce --classes 3 --pred=2.1,0.3,-0.5,0.1,1.9,0.2 --target=0,1 --json
+//! lab bench --steps 200
+//! ```
+//!
+//! Clap refuses what one flag can tell on its own (a number out of its range,
+//! an option the loss does not take); the checks that need several values (a
+//! class index against `--classes`, lengths that must agree, f32's range)
+//! happen here, before Candle sees the numbers. Either way a bad value gets
+//! one line naming it and exit code 2, never a panic.
+
+mod act;
+mod json;
+mod loss;
+
+use std::fmt;
+use std::str::FromStr;
+
+use candle_core::{DType, Device, Tensor};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use shared::cli::range;
+use shared::table::g6;
+
+pub use act::{ActArgs, ActName};
+pub use loss::{BceLogits, Ce, Focal, Huber, Loss, LossArgs, Numbers};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lab",
+    version,
+    about = "Try activations and losses on your own numbers",
+    long_about = "Try activations and losses on your own numbers.\n\n\
+        Values and derivatives come from the same `shared` library the book's chapters use, \
+        through Candle's autograd, with PyTorch's semantics."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print f(z) and f'(z) at each point z (softmax: the probability vector)
+    Act(ActArgs),
+    /// Print a loss and its gradient with respect to each prediction
+    Loss(LossArgs),
+    /// Time the three training loops of the source material (compare with tools/bench-pytorch.py)
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct Output {
+    /// Compute in this precision
+    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    pub dtype: Precision,
+    /// Print one JSON object instead of a table (NaN and infinities as "NaN", "inf", "-inf")
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    F32,
+    F64,
+}
+
+impl Precision {
+    fn dtype(self) -> DType {
+        match self {
+            Precision::F32 => DType::F32,
+            Precision::F64 => DType::F64,
+        }
+    }
+
+    /// `f32` or `f64`, as the user types it.
+    fn name(self) -> String {
+        value_name(self)
+    }
+
+    /// `xs` as a tensor of this precision, on the CPU.
+    fn tensor(self, xs: &[f64]) -> candle_core::Result<Tensor> {
+        Tensor::new(xs, &Device::Cpu)?.to_dtype(self.dtype())
+    }
+}
+
+/// The name clap gives a value on the command line (`leaky-relu`, `f32`).
+fn value_name(v: impl ValueEnum) -> String {
+    v.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}
+
+/// A subcommand together with the name clap matched it by (the canonical
+/// name, also when the user typed an alias), so that output can name it
+/// without a second, hand-kept table of names.
+#[derive(Debug)]
+pub struct Named<T> {
+    pub name: String,
+    pub command: T,
+}
+
+impl<T: FromArgMatches> FromArgMatches for Named<T> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        Self::from_arg_matches_mut(&mut m.clone())
+    }
+
+    fn from_arg_matches_mut(m: &mut ArgMatches) -> Result<Self, clap::Error> {
+        let name = m.subcommand_name().unwrap_or_default().to_string();
+        let command = T::from_arg_matches_mut(m)?;
+        Ok(Named { name, command })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.update_from_arg_matches_mut(&mut m.clone())
+    }
+
+    fn update_from_arg_matches_mut(&mut self, m: &mut ArgMatches) -> Result<(), clap::Error> {
+        if let Some(name) = m.subcommand_name() {
+            self.name = name.to_string();
+        }
+        self.command.update_from_arg_matches_mut(m)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Named<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        T::augment_subcommands(cmd)
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        T::augment_subcommands_for_update(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
+/// A non-empty, comma-separated list of finite numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumberList(pub Vec<f64>);
+
+impl FromStr for NumberList {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.trim().is_empty() {
+            return Err("the list is empty".to_string());
+        }
+        s.split(',')
+            .map(|item| {
+                if item.trim().is_empty() {
+                    Err(format!("'{s}' has an empty item"))
+                } else {
+                    range(..).parse(item)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(NumberList)
+    }
+}
+
+/// A problem with the user's input: printed as one line, exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError(pub String);
+
+/// What `lab` prints, or the error it stops on.
+pub type LabResult = Result<String, LabError>;
+
+#[derive(Debug)]
+pub enum LabError {
+    /// The user's numbers or options are wrong (exit code 2).
+    Input(InputError),
+    /// Candle failed on input that passed every check (exit code 1; a bug).
+    Compute(candle_core::Error),
+    /// The output did not serialize (exit code 1; a bug).
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for LabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LabError::Input(e) => f.write_str(&e.0),
+            LabError::Compute(e) => write!(f, "{e}"),
+            LabError::Json(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<candle_core::Error> for LabError {
+    fn from(e: candle_core::Error) -> Self {
+        LabError::Compute(e)
+    }
+}
+
+impl From<serde_json::Error> for LabError {
+    fn from(e: serde_json::Error) -> Self {
+        LabError::Json(e)
+    }
+}
+
+fn input_err<T>(msg: impl Into<String>) -> Result<T, LabError> {
+    Err(LabError::Input(InputError(msg.into())))
+}
+
+/// Runs a parsed command line and returns what to print.
+pub fn run(cli: &Cli) -> LabResult {
+    match &cli.command {
+        Command::Act(a) => act::run(a),
+        Command::Loss(l) => loss::run(l),
+        Command::Bench(b) => Ok(crate::bench::run(b)?),
+    }
+}
+
+/// Numbers beyond f32's range would silently become infinities in f32: refuse them.
+fn check_range(p: Precision, what: &str, xs: &[f64]) -> Result<(), LabError> {
+    if p == Precision::F32
+        && let Some(x) = xs.iter().find(|x| x.abs() > f64::from(f32::MAX))
+    {
+        return input_err(format!(
+            "{what} value {} is beyond f32's range (largest {}); use --dtype f64",
+            g6(*x),
+            g6(f64::from(f32::MAX))
+        ));
+    }
+    Ok(())
+}
