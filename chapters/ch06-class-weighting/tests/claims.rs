@@ -2,17 +2,24 @@
 //! (default flags). If a change to the data, the model or `shared` breaks one,
 //! the page's prose is wrong and must be rewritten, not just re-pinned.
 
-use std::sync::Arc;
+use std::sync::LazyLock;
 
-use ch06_class_weighting::runs::{Experiment, Method, RateResult, average_precision};
-use ch06_class_weighting::{
-    Options, focal_at, macro_f1, mean_recall, multi_predictions, pos_weight_example,
-    weighted_mean_example,
+use ch06_class_weighting::experiment::{Experiment, RateResult};
+use ch06_class_weighting::focal::focal_at;
+use ch06_class_weighting::multiclass::multi_predictions;
+use ch06_class_weighting::training::{BinaryRun, Method};
+use ch06_class_weighting::weighting::{
+    PosWeightExample, pos_weight_example, weighted_mean_example,
 };
-use shared::metrics::{accuracy, class_scores};
+use ch06_class_weighting::{CHAPTER, Report, run};
+use shared::metrics::{accuracy, average_precision, class_scores, macro_f1, mean_recall};
 
-fn experiment() -> Arc<Experiment> {
-    Options::default().experiment().expect("the chapter trains")
+/// The chapter at its default flags, run once for every test here.
+static REPORT: LazyLock<Report> =
+    LazyLock::new(|| run(&CHAPTER.defaults()).expect("the chapter trains"));
+
+fn experiment() -> &'static Experiment {
+    &REPORT.trained
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -20,13 +27,13 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 }
 
 /// Plain BCE, BCE with pos_weight, focal (α 0.25, γ 2), in that order.
-fn three(r: &RateResult) -> [&ch06_class_weighting::runs::BinaryRun; 3] {
+fn three(r: &RateResult) -> [&BinaryRun; 3] {
     assert_eq!(r.methods[0].method, Method::Bce);
     assert!(matches!(r.methods[1].method, Method::PosWeight(_)));
     assert_eq!(
         r.methods[2].method,
         Method::Focal {
-            alpha: 0.25,
+            alpha: Some(0.25),
             gamma: 2.0
         }
     );
@@ -47,7 +54,12 @@ fn weighted_cross_entropy_divides_by_the_sum_of_the_weights() {
 
 #[test]
 fn pos_weight_bce_is_a_plain_mean_over_n() {
-    let (per, mean, two_class) = pos_weight_example().unwrap();
+    let PosWeightExample {
+        per_sample: per,
+        mean,
+        two_class,
+        ..
+    } = pos_weight_example().unwrap();
     let sum: f64 = per.iter().sum();
     assert!(close(mean, sum / 4.0, 1e-6));
     assert!(close(mean, 1.4597, 5e-5), "{mean}");
@@ -100,7 +112,7 @@ fn at_one_percent_plain_bce_at_half_misses_most_positives() {
 fn with_a_tuned_threshold_plain_bce_matches_pos_weight_on_f1() {
     for r in &experiment().rates {
         let [bce, pw, focal] = three(r);
-        let f1 = |run| r.tuned(run).1.f1;
+        let f1 = |run| r.tuned(run).scores.f1;
         assert!(
             close(f1(bce), f1(pw), 0.01),
             "rate {}: {} vs {}",
@@ -110,8 +122,8 @@ fn with_a_tuned_threshold_plain_bce_matches_pos_weight_on_f1() {
         );
         assert!(close(f1(bce), f1(focal), 0.01));
         // Tuning moves pos_weight's threshold far above 0.5 and BCE's below it.
-        assert!(r.tuned(pw).0 > 0.9);
-        assert!(r.tuned(bce).0 < 0.5);
+        assert!(r.tuned(pw).threshold > 0.9);
+        assert!(r.tuned(bce).threshold < 0.5);
     }
 }
 
@@ -119,9 +131,7 @@ fn with_a_tuned_threshold_plain_bce_matches_pos_weight_on_f1() {
 fn reweighting_does_not_improve_the_ranking() {
     for r in &experiment().rates {
         let [bce, pw, focal] = three(r);
-        let ap = |run: &ch06_class_weighting::runs::BinaryRun| {
-            average_precision(&run.test_prob, &r.test_labels)
-        };
+        let ap = |run: &BinaryRun| average_precision(&run.test_prob, &r.test_labels);
         assert!(ap(pw) <= ap(bce) + 0.002, "rate {}", r.rate);
         assert!(close(ap(focal), ap(bce), 0.003), "rate {}", r.rate);
     }
@@ -156,16 +166,17 @@ fn pos_weight_moves_the_bias_and_keeps_the_direction() {
     let e = experiment();
     for r in &e.rates {
         let [bce, pw, _] = three(r);
-        let ((wb, bb), (wp, bp)) = (bce.linear.clone().unwrap(), pw.linear.clone().unwrap());
+        let (b, p) = (bce.linear.as_ref().unwrap(), pw.linear.as_ref().unwrap());
+        let ((wb, bb), (wp, bp)) = ((&b.weights, b.bias), (&p.weights, p.bias));
         let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
-        let cos = dot(&wb, &wp) / (dot(&wb, &wb) * dot(&wp, &wp)).sqrt();
+        let cos = dot(wb, wp) / (dot(wb, wb) * dot(wp, wp)).sqrt();
         assert!(cos > 0.99, "rate {}: cos {cos}", r.rate);
         assert!(bp - bb > 0.8 * r.pos_weight.ln(), "rate {}", r.rate);
     }
     // At 5% the shift is ln(pos_weight) almost exactly.
     let r = &e.rates[0];
     let [bce, pw, _] = three(r);
-    let shift = pw.linear.as_ref().unwrap().1 - bce.linear.as_ref().unwrap().1;
+    let shift = pw.linear.as_ref().unwrap().bias - bce.linear.as_ref().unwrap().bias;
     assert!(close(shift, r.pos_weight.ln(), 0.1), "{shift}");
 }
 
@@ -208,7 +219,7 @@ fn gamma_raises_probabilities_but_not_ranking_or_tuned_f1() {
         .sweep
         .iter()
         .map(|run| match run.method {
-            Method::Focal { alpha, gamma } if alpha < 0.0 => gamma,
+            Method::Focal { alpha: None, gamma } => gamma,
             m => panic!("unexpected sweep method {m:?}"),
         })
         .collect();
@@ -225,7 +236,7 @@ fn gamma_raises_probabilities_but_not_ranking_or_tuned_f1() {
         .iter()
         .map(|run| average_precision(&run.test_prob, &r.test_labels))
         .collect();
-    let f1s: Vec<f64> = r.sweep.iter().map(|run| r.tuned(run).1.f1).collect();
+    let f1s: Vec<f64> = r.sweep.iter().map(|run| r.tuned(run).scores.f1).collect();
     let spread = |v: &[f64]| {
         v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
     };
@@ -240,7 +251,7 @@ fn focal_with_gamma_zero_and_no_alpha_is_plain_bce_bit_for_bit() {
     assert_eq!(
         r.sweep[0].method,
         Method::Focal {
-            alpha: -1.0,
+            alpha: None,
             gamma: 0.0
         }
     );
@@ -253,7 +264,7 @@ fn class_weights_trade_accuracy_for_minority_recall() {
     let m = &e.multi;
     let c = m.shares.len();
     let models = multi_predictions(m);
-    let (plain, weighted, adjusted) = (&models[0].1, &models[1].1, &models[2].1);
+    let (plain, weighted, adjusted) = (&models[0].pred, &models[1].pred, &models[2].pred);
     for class in 1..c as u32 {
         let (p, w) = (
             class_scores(plain, &m.test_labels, class),
@@ -273,4 +284,57 @@ fn class_weights_trade_accuracy_for_minority_recall() {
         .filter(|(a, b)| a == b)
         .count();
     assert!(same as f64 > 0.95 * m.test_labels.len() as f64);
+}
+
+#[test]
+fn a_negative_alpha_turns_alpha_off_once_at_the_command_line() {
+    assert_eq!(CHAPTER.defaults().alpha, Some(0.25));
+    assert_eq!(CHAPTER.options(&["--alpha", "-1"]).unwrap().alpha, None);
+    assert_eq!(
+        CHAPTER.options(&["--alpha", "0.75"]).unwrap().alpha,
+        Some(0.75)
+    );
+    for bad in ["1.5", "nan", "x"] {
+        let e = CHAPTER
+            .options(&["--alpha", bad])
+            .err()
+            .unwrap_or_else(|| panic!("--alpha {bad} was accepted"));
+        assert!(e.to_string().contains(bad), "{e}");
+    }
+}
+
+#[test]
+fn flags_out_of_range_or_inconsistent_are_refused() {
+    for args in [
+        &["--rate", "0.7"][..],
+        &["--rate", "0.05,inf"],
+        &["--separation", "-1"],
+        &["--gammas", "0,25"],
+        &["--lr", "0"],
+        &["--train", "50"],
+    ] {
+        assert!(CHAPTER.options(args).is_err(), "{args:?} was accepted");
+    }
+    let refused = |args: &[&str]| CHAPTER.options(args).unwrap_err().to_string();
+    assert!(refused(&["--shares", "0.5,0.4"]).contains("--shares must add up to 1, not 0.9000"));
+    assert!(refused(&["--shares", "1"]).contains("--shares needs between 2 and 8 classes"));
+    assert!(refused(&["--rate", "0.001", "--train", "5000"]).contains("raise --train"));
+    let o = CHAPTER
+        .options(&["--rate", "0.2,0.05,0.01", "--gamma", "5"])
+        .unwrap();
+    assert_eq!((o.rate, o.gamma), (vec![0.2, 0.05, 0.01], 5.0));
+}
+
+#[test]
+fn the_printed_scores_are_the_trained_models_scores() {
+    let e = experiment();
+    for (r, s) in e.rates.iter().zip(&REPORT.rates) {
+        for (run, half) in r.methods.iter().zip(&s.at_half.methods) {
+            assert_eq!(run.method, half.method);
+            assert_eq!(run.scores_at(&r.test_labels, 0.5), half.scores);
+        }
+        assert_eq!(s.tuned.len(), 3);
+    }
+    assert_eq!(REPORT.rates[0].sweep.len(), 5);
+    assert!(REPORT.rates[1].sweep.is_empty());
 }

@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch06_class_weighting::Chapter);
+    shared::pin_sections!(ch06_class_weighting::CHAPTER);
 }

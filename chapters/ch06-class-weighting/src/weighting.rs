@@ -1,0 +1,99 @@
+//! PyTorch's two ways of weighting a loss, on the source's small examples:
+//! class weights in cross-entropy, and `pos_weight` in BCE.
+
+use candle_core::{Device, Result, Tensor};
+use shared::activations::{to_f64, to_f64_vec};
+use shared::losses::{
+    bce_with_logits, bce_with_logits_elementwise, cross_entropy, cross_entropy_elementwise,
+};
+
+// ANCHOR: weighted_mean
+/// The source's example: three samples, one per class, class weights [1, 19, 1].
+pub struct WeightedMean {
+    /// `−log softmax(z)[target]` for each sample.
+    pub per_sample: Vec<f64>,
+    /// The weight of each sample's target class.
+    pub sample_weights: Vec<f64>,
+    /// `cross_entropy(.., None)`: the plain mean.
+    pub unweighted: f64,
+    /// `cross_entropy(.., Some(&[1, 19, 1]))`: PyTorch's weighted mean.
+    pub weighted: f64,
+}
+
+impl WeightedMean {
+    pub fn weighted_sum(&self) -> f64 {
+        self.per_sample
+            .iter()
+            .zip(&self.sample_weights)
+            .map(|(l, w)| l * w)
+            .sum()
+    }
+    pub fn sum_of_weights(&self) -> f64 {
+        self.sample_weights.iter().sum()
+    }
+}
+
+pub fn weighted_mean_example() -> Result<WeightedMean> {
+    let dev = Device::Cpu;
+    let logits = Tensor::new(
+        &[[2.1f32, 0.3, -0.5], [0.1, 1.9, 0.2], [-0.3, 0.4, 2.2]],
+        &dev,
+    )?;
+    let targets = [0u32, 1, 2];
+    let class_weights = [1.0, 19.0, 1.0];
+    let t = Tensor::new(&targets, &dev)?;
+    Ok(WeightedMean {
+        per_sample: to_f64_vec(&cross_entropy_elementwise(&logits, &t)?)?,
+        sample_weights: targets.iter().map(|&c| class_weights[c as usize]).collect(),
+        unweighted: to_f64(&cross_entropy(&logits, &t, None)?)?,
+        weighted: to_f64(&cross_entropy(&logits, &t, Some(&class_weights))?)?,
+    })
+}
+
+/// `BCEWithLogitsLoss(pos_weight = 19)` on the source's four binary logits,
+/// and the same task as a two-class cross-entropy (logits `[0, z]`, class
+/// weights `[1, 19]`).
+pub struct PosWeightExample {
+    /// Each sample's loss, its positive's multiplied by 19.
+    pub per_sample: Vec<f64>,
+    /// The weight of each sample: 19 for a positive, 1 for a negative.
+    pub sample_weights: Vec<f64>,
+    /// `bce_with_logits(.., Some(19.0))`: the library's mean.
+    pub mean: f64,
+    /// The two-class cross-entropy with class weights `[1, 19]`.
+    pub two_class: f64,
+}
+
+impl PosWeightExample {
+    pub fn sum(&self) -> f64 {
+        self.per_sample.iter().sum()
+    }
+    pub fn sum_of_weights(&self) -> f64 {
+        self.sample_weights.iter().sum()
+    }
+}
+
+pub fn pos_weight_example() -> Result<PosWeightExample> {
+    let dev = Device::Cpu;
+    let pos_weight = 19.0;
+    let z = Tensor::new(&[2.1f32, -0.5, 1.8, -1.2], &dev)?;
+    let targets = [1u32, 0, 1, 0];
+    let y = Tensor::new(&[1.0f32, 0.0, 1.0, 0.0], &dev)?;
+    // softmax([0, z])[1] = σ(z), so each sample's two-class loss is its BCE.
+    let two_class = Tensor::stack(&[&z.zeros_like()?, &z], 1)?;
+    let classes = Tensor::new(&targets, &dev)?;
+    Ok(PosWeightExample {
+        per_sample: to_f64_vec(&bce_with_logits_elementwise(&z, &y, Some(pos_weight))?)?,
+        sample_weights: targets
+            .iter()
+            .map(|&c| if c == 1 { pos_weight } else { 1.0 })
+            .collect(),
+        mean: to_f64(&bce_with_logits(&z, &y, Some(pos_weight))?)?,
+        two_class: to_f64(&cross_entropy(
+            &two_class,
+            &classes,
+            Some(&[1.0, pos_weight]),
+        )?)?,
+    })
+}
+// ANCHOR_END: weighted_mean
