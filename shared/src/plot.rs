@@ -55,6 +55,13 @@ pub struct LineChart {
     pub legend: Legend,
 }
 
+/// Text sizes in pixels of the 640-pixel-wide canvas. A phone shows a plot
+/// about 290 pixels wide (a 400-pixel screen less mdBook's margins), so the
+/// smallest text, 19 px here, still reads at 8.6 px there.
+const FONT_TEXT: u32 = 19;
+const FONT_AXIS: u32 = 21;
+const FONT_TITLE: u32 = 25;
+
 /// Series colours, in order: Tableau 10, dark enough to read on white
 /// (plotters' own palette starts with a pale yellow).
 const COLORS: [(u8, u8, u8); 10] = [
@@ -169,20 +176,21 @@ impl LineChart {
         Y::CoordDescType: ValueFormatter<f64>,
     {
         let e = PlotError::from_plotters;
-        root.fill(&WHITE).map_err(e)?;
+        // No background: the page's shows through, and the book's stylesheet
+        // inverts the (black) ink on its dark themes.
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 24))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
+            .caption(&self.title, ("sans-serif", FONT_TITLE))
+            .margin(14)
+            .x_label_area_size(52)
+            .y_label_area_size(84)
             .build_cartesian_2d(x, y)
             .map_err(e)?;
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
-            .axis_desc_style(("sans-serif", 17))
-            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", FONT_AXIS))
+            .label_style(("sans-serif", FONT_TEXT))
             .x_label_formatter(&|v| tick_label(*v, clip.x.1 - clip.x.0))
             .y_label_formatter(&|v| {
                 tick_label(*v, if clip.log_y { 0.0 } else { clip.y.1 - clip.y.0 })
@@ -218,7 +226,7 @@ impl LineChart {
                 })
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK)
-                .label_font(("sans-serif", 15))
+                .label_font(("sans-serif", FONT_TEXT))
                 .draw()
                 .map_err(e)?;
         }
