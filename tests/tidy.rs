@@ -131,6 +131,26 @@ fn every_chapter_folder_is_registered_and_has_a_page_in_the_summary() {
     }
 }
 
+/// The sidebar says what the page says: each SUMMARY.md entry's text is its
+/// page's title.
+#[test]
+fn every_sidebar_entry_is_its_pages_title() {
+    let summary = read(&book().src().join("SUMMARY.md"));
+    let mut checked = 0;
+    for line in summary.lines() {
+        let Some((text, rest)) = line.split_once("](") else {
+            continue;
+        };
+        let text = text.rsplit_once('[').map_or(text, |(_, t)| t);
+        let file = rest.trim_end_matches(')');
+        let page = read(&book().src().join(file));
+        let title = page.lines().next().unwrap_or("").trim_start_matches("# ");
+        assert_eq!(text, title, "SUMMARY.md's entry for {file} differs from its title");
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} sidebar entries found");
+}
+
 #[test]
 fn every_include_resolves_and_every_shown_output_is_current() {
     for (ch, output) in outputs() {
@@ -428,4 +448,85 @@ fn snapshot_reader_finds_the_body_line() {
     std::fs::write(&f, "no header\n").unwrap();
     assert!(read_snapshot(&f).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Each math span of a page (`\\( … \\)` and `\\[ … \\]`, outside code).
+fn math_spans(page: &str) -> Vec<String> {
+    let mut spans = Vec::new();
+    for text in page.split("```").step_by(2) {
+        let mut rest = text;
+        while let Some(start) = [rest.find("\\\\("), rest.find("\\\\[")]
+            .into_iter()
+            .flatten()
+            .min()
+        {
+            let close = if rest[start..].starts_with("\\\\(") {
+                "\\\\)"
+            } else {
+                "\\\\]"
+            };
+            let body = &rest[start + 3..];
+            let end = body.find(close).unwrap_or(body.len());
+            spans.push(body[..end].to_string());
+            rest = &body[(end + close.len()).min(body.len())..];
+        }
+    }
+    spans
+}
+
+/// Markdown eats a backslash before punctuation, so `\,` inside math reaches
+/// MathJax as a bare comma: the page must write `\\,`. Returns each such
+/// escape with a little context.
+fn eaten_escapes(math: &str) -> Vec<String> {
+    let chars: Vec<char> = math.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            let run = chars[i..].iter().take_while(|&&c| c == '\\').count();
+            let next = chars.get(i + run).copied().unwrap_or(' ');
+            // An odd run before punctuation leaves one backslash to be eaten.
+            if run % 2 == 1 && ",;:!{}|_#%&$".contains(next) {
+                let from = i.saturating_sub(12);
+                let to = (i + run + 12).min(chars.len());
+                found.push(chars[from..to].iter().collect());
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+#[test]
+fn no_math_escape_is_eaten_by_markdown() {
+    let mut spans = 0;
+    for entry in std::fs::read_dir(book().src()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        for math in math_spans(&read(&path)) {
+            let eaten = eaten_escapes(&math);
+            assert!(
+                eaten.is_empty(),
+                "{}: Markdown eats the backslash in {eaten:?}; write it doubled (\\\\, not \\,)",
+                path.display()
+            );
+            spans += 1;
+        }
+    }
+    assert!(spans > 50, "only {spans} math spans found");
+}
+
+#[test]
+fn eaten_escapes_are_found_and_doubled_ones_pass() {
+    assert_eq!(eaten_escapes(r"(1 - y)\, z"), vec![r"(1 - y)\, z"]);
+    assert!(eaten_escapes(r"(1 - y)\\, z + \frac{a}{b}").is_empty());
+    assert_eq!(eaten_escapes(r"\{ x \}").len(), 2);
+    assert_eq!(
+        math_spans(r"a \\( x \\) b \\[ y \\] ``` \\( z \\) ```"),
+        vec![" x ", " y "]
+    );
 }
