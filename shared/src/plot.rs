@@ -155,7 +155,10 @@ impl LineChart {
                 log_y: self.log_y,
             };
             if self.log_y {
-                self.draw(&root, x0..x1, (y0..y1).log_scale(), &clip)?;
+                // plotters labels a log axis at powers of ten only, which
+                // leaves a one-decade chart with two labels: add 2 and 5.
+                let ticks = log_ticks(y0, y1);
+                self.draw(&root, x0..x1, (y0..y1).log_scale().with_key_points(ticks), &clip)?;
             } else {
                 self.draw(&root, x0..x1, y0..y1, &clip)?;
             }
@@ -354,6 +357,25 @@ fn tick_label(v: f64, span: f64) -> String {
     crate::table::g(v, 4)
 }
 
+/// Tick values for a log axis from `lo` to `hi`: 1, 2 and 5 times each power
+/// of ten when the range spans few decades, powers of ten when it spans many.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    if !(lo > 0.0 && hi.is_finite()) {
+        return Vec::new();
+    }
+    let decades = (hi / lo).log10();
+    let steps: &[f64] = if decades <= 4.0 { &[1.0, 2.0, 5.0] } else { &[1.0] };
+    let stride = (decades / 8.0).ceil().max(1.0) as i32;
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    (first..=last)
+        .filter(|k| (k - first) % stride == 0)
+        .flat_map(|k| steps.iter().map(move |m| m * 10f64.powi(k)))
+        .filter(|v| (lo..=hi).contains(v))
+        .collect()
+}
+
 /// The range of `values`, widened by 5% on each side when `pad` is set;
 /// `(0, 1)` when there are none.
 fn bounds(values: impl Iterator<Item = f64>, pad: bool) -> (f64, f64) {
@@ -415,6 +437,13 @@ impl Plot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_add_two_and_five_within_a_few_decades() {
+        assert_eq!(log_ticks(0.05, 2.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+        assert_eq!(log_ticks(1e-12, 1.0).len(), 7);
+        assert!(log_ticks(0.0, 1.0).is_empty());
+    }
 
     fn sampled(f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
         linspace(-6.0, 6.0, 50)
