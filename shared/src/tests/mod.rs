@@ -17,7 +17,7 @@ pub fn t(values: &[f64], dtype: DType) -> Tensor {
 
 /// A scalar tensor's value.
 pub fn scalar(x: &Tensor) -> f64 {
-    x.to_dtype(DType::F64).unwrap().to_scalar::<f64>().unwrap()
+    crate::activations::to_f64(x).unwrap()
 }
 
 /// Rounds like Python's `f"{x:.{d}f}"`, through our own formatter.
