@@ -10,6 +10,8 @@
 //! - [`data`]: seeded data sets for the book's tasks;
 //! - [`nn`]: seeded initialisation, a small MLP, Adam and a training loop;
 //! - [`metrics`]: accuracy, precision, recall, F1, calibration;
+//! - [`grad`]: gradient clipping, which candle-nn lacks;
+//! - [`guide`]: the decision guide's table, task by task;
 //! - [`table`] and [`plot`]: aligned text tables and SVG line charts;
 //! - [`chapter`]: the sections-and-plots shape every chapter crate shares;
 //! - [`cli`]: flags, exit codes and plot files for the chapter binaries.
@@ -18,6 +20,8 @@ pub mod activations;
 pub mod chapter;
 pub mod cli;
 pub mod data;
+pub mod grad;
+pub mod guide;
 pub mod losses;
 pub mod metrics;
 pub mod nn;
