@@ -477,7 +477,8 @@ fn math_spans(page: &str) -> Vec<String> {
 
 /// Markdown eats a backslash before punctuation, so `\,` inside math reaches
 /// MathJax as a bare comma: the page must write `\\,`. Returns each such
-/// escape with a little context.
+/// escape with a little context. (`\_` and `\*` are left alone: there the
+/// backslash is meant for Markdown, and MathJax should get `_` and `*`.)
 fn eaten_escapes(math: &str) -> Vec<String> {
     let chars: Vec<char> = math.chars().collect();
     let mut found = Vec::new();
@@ -487,7 +488,7 @@ fn eaten_escapes(math: &str) -> Vec<String> {
             let run = chars[i..].iter().take_while(|&&c| c == '\\').count();
             let next = chars.get(i + run).copied().unwrap_or(' ');
             // An odd run before punctuation leaves one backslash to be eaten.
-            if run % 2 == 1 && ",;:!{}|_#%&$".contains(next) {
+            if run % 2 == 1 && ",;:!{}|#%&$".contains(next) {
                 let from = i.saturating_sub(12);
                 let to = (i + run + 12).min(chars.len());
                 found.push(chars[from..to].iter().collect());
@@ -526,6 +527,7 @@ fn eaten_escapes_are_found_and_doubled_ones_pass() {
     assert_eq!(eaten_escapes(r"(1 - y)\, z"), vec![r"(1 - y)\, z"]);
     assert!(eaten_escapes(r"(1 - y)\\, z + \frac{a}{b}").is_empty());
     assert_eq!(eaten_escapes(r"\{ x \}").len(), 2);
+    assert!(eaten_escapes(r"n\_{\text{in}}").is_empty());
     assert_eq!(
         math_spans(r"a \\( x \\) b \\[ y \\] ``` \\( z \\) ```"),
         vec![" x ", " y "]

@@ -1,5 +1,6 @@
 //! How much of the loss's gradient reaches each hidden layer at
-//! initialisation, and what each layer multiplies it by. Computes and returns
+//! initialisation, what each layer multiplies it by, and how much that changes
+//! from one draw of the weights to another. Computes and returns
 //! data; `lib.rs` prints it, `plots.rs` draws it.
 
 use candle_core::{DType, Error, Result, Tensor, Var};
@@ -204,13 +205,20 @@ pub enum Verdict {
     Explodes,
 }
 
-impl Flow {
-    pub fn verdict(&self) -> Verdict {
-        match self.first_over_last() {
+impl Verdict {
+    /// The verdict on a first/last ratio.
+    pub fn of(first_over_last: f64) -> Verdict {
+        match first_over_last {
             r if (1.0 / ALIVE_FACTOR..=ALIVE_FACTOR).contains(&r) => Verdict::Alive,
             r if r < 1.0 => Verdict::Vanishes,
             _ => Verdict::Explodes,
         }
+    }
+}
+
+impl Flow {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(self.first_over_last())
     }
     pub fn alive(&self) -> bool {
         self.verdict() == Verdict::Alive
@@ -227,3 +235,69 @@ impl Verdict {
         }
     }
 }
+
+// ANCHOR: seeds
+/// The seed study repeats a pairing only if its first/last at `--seed` lies
+/// within this factor of the alive band (inside it, or outside by at most this).
+pub const NEAR: f64 = 30.0;
+
+/// Whether a first/last ratio is within a factor [`NEAR`] of the alive band.
+pub fn near_the_band(first_over_last: f64) -> bool {
+    (1.0 / (ALIVE_FACTOR * NEAR)..=ALIVE_FACTOR * NEAR).contains(&first_over_last)
+}
+
+/// One pairing under the weight seeds `--seed`, `--seed + 1`, …, in that order.
+#[derive(Clone, Debug)]
+pub struct Spread {
+    pub activation: Activation,
+    pub init: Init,
+    /// first/last for each seed; the first is `--seed`'s.
+    pub ratios: Vec<f64>,
+    /// The typical f' factor for each seed.
+    pub act_factors: Vec<f64>,
+}
+
+/// Every pairing of the study near the band, again under `--seeds` weight
+/// seeds. Only the weights change: every network sees the same batch.
+pub fn spreads(opts: &Options, batch: &Batch, study: &[Flow]) -> Result<Vec<Spread>> {
+    let near = study.iter().filter(|f| near_the_band(f.first_over_last()));
+    near.map(|f| {
+        let mut flows = vec![f.clone()];
+        for k in 1..opts.seeds as u64 {
+            let seed = opts.seed.wrapping_add(k);
+            let other = Options {
+                seed,
+                ..opts.clone()
+            };
+            flows.push(flow(&other, batch, f.activation, f.init)?);
+        }
+        Ok(Spread {
+            activation: f.activation,
+            init: f.init,
+            ratios: flows.iter().map(Flow::first_over_last).collect(),
+            act_factors: flows.iter().map(Flow::mean_act_factor).collect(),
+        })
+    })
+    .collect()
+}
+
+impl Spread {
+    /// How many seeds gave this verdict.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        let of = |r: &&f64| Verdict::of(**r) == verdict;
+        self.ratios.iter().filter(of).count()
+    }
+    /// The position (0 = `--seed`) of the seed with the smallest first/last.
+    pub fn lowest_seed(&self) -> usize {
+        let by_ratio = |a: &(usize, &f64), b: &(usize, &f64)| a.1.total_cmp(b.1);
+        let lowest = self.ratios.iter().enumerate().min_by(by_ratio);
+        lowest.map_or(0, |(k, _)| k)
+    }
+    pub fn lowest(&self) -> f64 {
+        self.ratios[self.lowest_seed()]
+    }
+    pub fn highest(&self) -> f64 {
+        self.ratios.iter().fold(f64::NEG_INFINITY, |m, &r| m.max(r))
+    }
+}
+// ANCHOR_END: seeds

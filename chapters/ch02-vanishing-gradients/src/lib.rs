@@ -3,7 +3,8 @@
 //! How much of the loss's gradient reaches each layer of a deep MLP at
 //! initialisation, for five activations; why sigmoid's derivative costs at
 //! least a factor 4 per layer; which initialisation keeps which activation
-//! alive; and how ReLU units die after a bad start, where LeakyReLU's do not.
+//! alive, and which of those verdicts other weight seeds can change; and how
+//! ReLU units die after a bad start, where LeakyReLU's do not.
 //!
 //! `gradients.rs` and `dying.rs` compute, this file prints, `plots.rs` draws.
 
@@ -22,7 +23,7 @@ pub mod gradients;
 pub mod plots;
 
 use dying::Units;
-use gradients::{ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, MaxSlope};
+use gradients::{ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, MaxSlope, NEAR, Spread, Verdict};
 
 /// The chapter's flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -42,6 +43,9 @@ pub struct Options {
     /// Seed for the weights (the data uses its bitwise complement)
     #[arg(long, default_value_t = shared::data::DEFAULT_SEED)]
     pub seed: u64,
+    /// Weight seeds of the seed study: --seed, --seed + 1, ... (same batch)
+    #[arg(long, default_value_t = 10, value_parser = RangedU64ValueParser::<usize>::new().range(1..=100))]
+    pub seeds: usize,
     /// The bad start: added to every hidden layer's bias at initialisation
     #[arg(long, default_value_t = -1.0, allow_negative_numbers = true, value_parser = range(..))]
     pub bias_shift: f64,
@@ -72,6 +76,8 @@ pub struct Report {
     pub max_slopes: Vec<MaxSlope>,
     /// Every activation under every init of [`INITS`], init by init.
     pub study: Vec<Flow>,
+    /// The pairings of `study` near the alive band, under `--seeds` weight seeds.
+    pub seeds: Vec<Spread>,
     /// Dead and silent units after each start, ReLU's rows then LeakyReLU's.
     pub dying: Vec<Units>,
 }
@@ -99,6 +105,7 @@ pub fn run(opts: &Options) -> Result<Report> {
             study.extend(gradients::flows(opts, &batch, init)?);
         }
     }
+    let seeds = gradients::spreads(opts, &batch, &study)?;
     Ok(Report {
         max_slopes: ACTIVATIONS
             .into_iter()
@@ -107,6 +114,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         dying: dying::dying(opts, &batch)?,
         main,
         study,
+        seeds,
         opts: opts.clone(),
     })
 }
@@ -135,6 +143,11 @@ pub const SECTIONS: &[Section<Report>] = &[
         body: print_init,
     },
     Section {
+        name: "seeds",
+        title: "The verdicts near the band, under other weight seeds",
+        body: print_seeds,
+    },
+    Section {
         name: "dying",
         title: "Dying ReLU: units that output 0 for every input",
         body: print_dying,
@@ -145,10 +158,15 @@ fn print_per_layer(r: &Report, out: &mut dyn Write) -> Result<()> {
     let opts = &r.opts;
     writeln!(
         out,
-        "network: 4 -> {} x {} -> 1, {} init, MSE on {} rows of the delivery-time regression",
+        "network: 4 -> {} x {} -> 1, {} init, seed {}",
         opts.depth,
         opts.width,
         opts.init.name(),
+        opts.seed
+    )?;
+    writeln!(
+        out,
+        "loss: MSE on {} rows of the delivery-time regression",
         opts.batch
     )?;
     writeln!(
@@ -234,7 +252,7 @@ fn print_init(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mut header = vec!["activation".to_string()];
     header.extend(INITS.iter().map(|i| i.name().to_string()));
     let mut table = Table::new(&header);
-    let mut alive = Vec::new();
+    let mut alive = 0;
     for act in ACTIVATIONS {
         let mut row = vec![act.name().to_string()];
         for init in INITS {
@@ -244,19 +262,70 @@ fn print_init(r: &Report, out: &mut dyn Write) -> Result<()> {
                 g4(f.first_over_last()),
                 f.verdict().name()
             ));
-            if f.alive() {
-                alive.push(format!("{} + {}", act.name(), init.name()));
-            }
+            alive += usize::from(f.alive());
         }
         table.row(&row);
     }
     write!(out, "{table}")?;
     writeln!(
         out,
-        "entries: first/last gradient norm over {} hidden layers; alive = within a factor {ALIVE_FACTOR} either way",
-        r.opts.depth
+        "entries: first/last gradient norm over {} hidden layers, seed {}",
+        r.opts.depth, r.opts.seed
     )?;
-    writeln!(out, "alive: {}", alive.join(", "))?;
+    writeln!(
+        out,
+        "alive = within a factor {ALIVE_FACTOR} either way: {alive} of {} pairings",
+        r.study.len()
+    )?;
+    Ok(())
+}
+
+fn print_seeds(r: &Report, out: &mut dyn Write) -> Result<()> {
+    let (first, last) = (
+        r.opts.seed,
+        r.opts.seed.wrapping_add(r.opts.seeds as u64 - 1),
+    );
+    let mut table = Table::new(&[
+        "pairing",
+        &format!("seed {first}"),
+        "lowest",
+        "f' there",
+        "highest",
+        "alive",
+        "vanishes",
+        "explodes",
+    ]);
+    for s in &r.seeds {
+        table.row(&[
+            format!("{} + {}", s.activation.name(), s.init.name()),
+            g4(s.ratios[0]),
+            g4(s.lowest()),
+            f4(s.act_factors[s.lowest_seed()]),
+            g4(s.highest()),
+            s.count(Verdict::Alive).to_string(),
+            s.count(Verdict::Vanishes).to_string(),
+            s.count(Verdict::Explodes).to_string(),
+        ]);
+    }
+    write!(out, "{table}")?;
+    let seeds = if last == first {
+        format!("seed {first}")
+    } else {
+        format!("seeds {first} to {last}")
+    };
+    writeln!(
+        out,
+        "entries: first/last under weight {seeds}, all on seed {first}'s batch"
+    )?;
+    writeln!(
+        out,
+        "f' there: the typical f' factor (as in the factors table) at the lowest first/last"
+    )?;
+    writeln!(
+        out,
+        "left out: {} pairings more than a factor {NEAR} outside the band at seed {first}",
+        r.study.len() - r.seeds.len()
+    )?;
     Ok(())
 }
 

@@ -4,7 +4,9 @@
 use std::sync::LazyLock;
 
 use ch02_vanishing_gradients::dying::{Start, Units};
-use ch02_vanishing_gradients::gradients::{ACTIVATIONS, Flow, INITS, geo_mean};
+use ch02_vanishing_gradients::gradients::{
+    ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, NEAR, Verdict, geo_mean, near_the_band,
+};
 use ch02_vanishing_gradients::{CHAPTER, Report, run};
 use shared::activations::Activation;
 use shared::nn::Init;
@@ -128,6 +130,74 @@ fn the_per_layer_factors_multiply_to_first_over_last() {
     }
 }
 
+#[test]
+fn relu_lies_under_leaky_relu_at_all_layers_but_one() {
+    let relu = pairing(Activation::Relu, Init::KaimingNormal);
+    let leaky = pairing(leaky(), Init::KaimingNormal);
+    let above: Vec<usize> = (0..relu.grad.len())
+        .filter(|&l| relu.grad[l] >= leaky.grad[l])
+        .map(|l| l + 1)
+        .collect();
+    assert_eq!(above, vec![16], "layers where ReLU is not under LeakyReLU");
+}
+
+#[test]
+fn pytorch_default_has_a_sixth_of_kaimings_variance() {
+    // Measured: the W factor is the square root of 64 · Var(W).
+    let w = |init| geo_mean(&pairing(Activation::Sigmoid, init).weight_factor);
+    let ratio = (w(Init::PytorchDefault) / w(Init::KaimingNormal)).powi(2);
+    assert!((ratio * 6.0 - 1.0).abs() < 0.05, "{ratio}");
+}
+
+#[test]
+fn the_seed_study_repeats_the_pairings_near_the_band_and_one_verdict_flips() {
+    let o = &REPORT.opts;
+    let near: Vec<_> = REPORT
+        .study
+        .iter()
+        .filter(|f| near_the_band(f.first_over_last()))
+        .collect();
+    assert_eq!(near.len(), REPORT.seeds.len());
+    assert_eq!(near.len(), 5, "the five pairings alive at the default seed");
+    // Every left-out pairing is far below the band: more than NEAR times under 1/10.
+    for f in REPORT
+        .study
+        .iter()
+        .filter(|f| !near_the_band(f.first_over_last()))
+    {
+        assert!(f.first_over_last() * ALIVE_FACTOR * NEAR < 1.0);
+    }
+    for s in &REPORT.seeds {
+        assert_eq!(s.ratios.len(), o.seeds);
+        let f = pairing(s.activation, s.init);
+        assert_eq!(s.ratios[0], f.first_over_last(), "the first seed is --seed");
+        // No pairing moves across seeds by anything like NEAR.
+        assert!(
+            s.highest() / s.lowest() < NEAR / 2.0,
+            "{}",
+            s.activation.name()
+        );
+        let gelu = s.activation == Activation::Gelu;
+        let (alive, vanishes) = (s.count(Verdict::Alive), s.count(Verdict::Vanishes));
+        if gelu {
+            assert_eq!((alive, vanishes), (o.seeds - 1, 1));
+            assert!(s.lowest() > 0.9 / ALIVE_FACTOR, "just under the line");
+            // GELU's slope drifts towards its 1/2 near 0 at the seed where it vanishes.
+            let low = s.act_factors[s.lowest_seed()];
+            assert!(low < 0.65 && s.act_factors[0] > 0.7, "{low}");
+        } else {
+            assert_eq!(
+                alive,
+                o.seeds,
+                "{} + {}",
+                s.activation.name(),
+                s.init.name()
+            );
+        }
+        assert_eq!(s.count(Verdict::Explodes), 0);
+    }
+}
+
 fn scenario(act: Activation, start: impl Fn(&Start) -> bool) -> &'static Units {
     REPORT
         .dying
@@ -196,6 +266,8 @@ fn bad_flag_values_are_rejected_by_the_parser() {
         &["--lr", "10.5"],
         &["--bias-shift", "inf"],
         &["--steps", "0"],
+        &["--seeds", "0"],
+        &["--seeds", "101"],
         &["--init", "he"],
     ] {
         assert!(parse(bad).is_err(), "{bad:?} was accepted");
