@@ -1,6 +1,6 @@
-//! The source's four deliveries, with and without one lost parcel: each
-//! loss's value, each sample's share of it and of its gradient, and where
-//! Huber's two branches meet. Computes; never prints.
+//! Four deliveries, with and without one lost parcel: each loss's value, each
+//! sample's share of it and of its gradient, and where Huber's two branches
+//! meet. Computes; never prints.
 
 use candle_core::{Device, Result, Tensor};
 use shared::activations::{to_f64, to_f64_vec};
@@ -8,7 +8,7 @@ use shared::losses::{self, loss_and_grad};
 
 use crate::loss::{Join, Loss, huber_as_written, join};
 
-/// The source's example: four predicted delivery times (minutes) and what happened.
+/// The example: four predicted delivery times (minutes) and what happened.
 pub const PREDICTIONS: [f32; 4] = [35.0, 31.0, 48.0, 42.0];
 pub const TARGETS: [f32; 4] = [41.0, 29.0, 55.0, 38.0];
 /// The same, with the last parcel lost for an hour: 97 instead of 38.

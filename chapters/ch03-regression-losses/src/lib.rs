@@ -189,15 +189,14 @@ fn print_shares(r: &Report, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_huber_join(r: &Report, out: &mut dyn Write) -> Result<()> {
-    let d = r.opts.delta;
     let mut table = Table::new(&[
-        "small-error branch".to_string(),
-        format!("value at δ⁻={d}"),
-        format!("value at δ⁺={d}"),
-        "slope at δ⁻".to_string(),
-        "slope at δ⁺".to_string(),
-        "four deliveries".to_string(),
-        "with 97".to_string(),
+        "small-error branch",
+        "value at δ⁻",
+        "value at δ⁺",
+        "slope at δ⁻",
+        "slope at δ⁺",
+        "deliveries",
+        "with 97",
     ]);
     let rows = [
         ("½e² (PyTorch, shared)", &r.huber_join.pytorch),
@@ -215,6 +214,12 @@ fn print_huber_join(r: &Report, out: &mut dyn Write) -> Result<()> {
         ]);
     }
     write!(out, "{table}")?;
+    let d = r.opts.delta;
+    writeln!(out, "δ⁻, δ⁺: just below and just above δ = {d}")?;
+    writeln!(
+        out,
+        "deliveries, with 97: Huber's mean loss on the four deliveries, then with the lost parcel"
+    )?;
     Ok(())
 }
 

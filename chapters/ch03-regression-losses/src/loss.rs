@@ -1,4 +1,4 @@
-//! The three losses, Huber as some tutorials write it, and each loss of one
+//! The three losses, Huber as it is often described, and each loss of one
 //! sample against its error. Computes; never prints.
 
 use candle_core::{DType, Result, Tensor};
@@ -47,7 +47,7 @@ pub fn three_losses(delta: f64) -> [Loss; 3] {
 }
 
 // ANCHOR: as_written
-/// Huber with `e²` (plain MSE) below δ, as some tutorials write it. Not PyTorch's.
+/// Huber with `e²` ("MSE") below δ, as it is often described. Not PyTorch's.
 pub fn huber_as_written(e: &Tensor, delta: f64) -> Result<Tensor> {
     let abs_e = e.abs()?;
     let inside = abs_e.lt(delta)?.to_dtype(e.dtype())?;

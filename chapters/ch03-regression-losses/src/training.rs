@@ -29,10 +29,10 @@ fn wide(y: &[f32]) -> Vec<f64> {
 
 // ANCHOR: fit
 /// Trains a fresh 4→32→1 ReLU network (same seed, so the same initial weights
-/// for every loss) with full-batch Adam, then scores it on `test`.
-pub fn fit(loss: Loss, train_set: &Regression, test: &Regression, opts: &Options) -> Result<Fit> {
+/// for every loss) on `rows` with full-batch Adam, then scores it on `test`.
+pub fn fit(loss: Loss, rows: &Regression, test: &Regression, opts: &Options) -> Result<Fit> {
     let dev = Device::Cpu;
-    let (x, y) = (train_set.x(&dev)?, train_set.y(&dev)?);
+    let (x, y) = (rows.x(&dev)?, rows.y(&dev)?);
     let model = Mlp::new(
         &[4, 32, 1],
         Activation::Relu,

@@ -21,7 +21,7 @@ fn the_four_deliveries_give_pytorchs_figures() {
     assert!(close(value(HUBER5, &TARGETS), 12.5));
     assert!(close(value(Loss::Mse, &OUTLIER_TARGETS), 778.5));
     assert!(close(value(Loss::Mae, &OUTLIER_TARGETS), 17.5));
-    // The source rounds this one to 76.1.
+    // 76.1 when printed to one decimal.
     assert!(close(value(HUBER5, &OUTLIER_TARGETS), 76.125));
 }
 

@@ -68,8 +68,8 @@ pub fn fit_multi(loss: MultiLoss, task: &Task, opts: &Options) -> Result<MultiFi
         MultiLoss::MseOneHot => to_f64_vec(&logits)?,
         MultiLoss::CrossEntropy => to_f64_vec(&softmax(&logits, D::Minus1)?)?,
     };
-    let outside =
-        prob.iter().filter(|p| !(0.0..=1.0).contains(*p)).count() as f64 / prob.len().max(1) as f64;
+    let out_of_range = prob.iter().filter(|p| !(0.0..=1.0).contains(*p)).count();
+    let outside = out_of_range as f64 / prob.len().max(1) as f64;
     let recall = (0..c as u32)
         .map(|k| metrics::class_scores(&pred, &test.labels, k).recall)
         .collect();

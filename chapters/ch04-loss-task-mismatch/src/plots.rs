@@ -87,15 +87,14 @@ fn masking(c: &MaskingCurve) -> Result<Plot> {
         MultiLoss::CrossEntropy => ("softmax probability", "masking-ce"),
     };
     let mut chart = LineChart::new(
-        format!(
-            "Three classes in a row, {}: outputs at x0 = x1 = t",
-            c.loss.name()
-        ),
+        format!("Three in a row, {}: outputs at x0 = x1 = t", c.loss.name()),
         "t",
         y_label,
     )
     .x_range(-7.0, 7.0)
-    .y_range(-0.6, 1.6);
+    // Both charts share one range, with room at the top for the legend: the
+    // raw outputs run above 1.4 at the edges, and probabilities up to 1.
+    .y_range(-0.8, 2.4);
     for (k, values) in c.classes.iter().enumerate() {
         let pts = c.t.iter().copied().zip(values.iter().copied()).collect();
         chart = chart.series(Series::new(format!("class {k}"), pts));

@@ -1,9 +1,8 @@
 //! Chapter 6: class weighting, `pos_weight` and focal loss on imbalanced data.
 //!
-//! How PyTorch averages a weighted cross-entropy, and what `pos_weight`,
-//! class weights and focal loss really change when positives are rare:
-//! precision, recall and F1 of the minority class on held-out data, at the
-//! default threshold 0.5 and at a threshold tuned on a validation set.
+//! How PyTorch averages a weighted cross-entropy, and what `pos_weight`, class weights
+//! and focal loss really change when positives are rare: precision, recall and F1 of the
+//! minority class on held-out data, at 0.5 and at a threshold tuned on validation data.
 //!
 //! `weighting.rs`, `focal.rs`, `experiment.rs` (with `training.rs` and
 //! `multiclass.rs`) and `scores.rs` compute, this file prints, `plots.rs` draws.
@@ -26,7 +25,6 @@ pub mod training;
 pub mod weighting;
 
 use experiment::HELD_OUT;
-use focal::P_T;
 
 /// The chapter's flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -223,7 +221,7 @@ fn print_weighted_mean(r: &Report, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_data(r: &Report, out: &mut dyn Write) -> Result<()> {
-    let columns = "positive rate|train rows|train positives|pos_weight = n_neg/n_pos|validation positives|test positives";
+    let columns = "positive rate|train rows|train pos.|pos_weight|val. pos.|test pos.";
     let mut table = Table::new(&columns.split('|').collect::<Vec<_>>());
     for rate in &r.trained.rates {
         table.row(&[
@@ -235,19 +233,18 @@ fn print_data(r: &Report, out: &mut dyn Write) -> Result<()> {
             rate.test_positives.to_string(),
         ]);
     }
-    write!(out, "{table}")?;
-    let sep = r.opts.separation;
-    writeln!(
-        out,
-        "features: 4 standard normals, positives shifted by {sep} on x0 and x1; validation and test: {HELD_OUT} rows each"
-    )?;
     let model = match r.opts.hidden {
         0 => "linear (logistic regression)".to_string(),
         h => format!("MLP with {h} hidden ReLU units"),
     };
-    write!(out, "model: {model}, ")?;
-    let (steps, lr) = (r.opts.steps, r.opts.lr);
-    writeln!(out, "{steps} full-batch Adam steps at lr {lr}")?;
+    let (sep, steps, lr) = (r.opts.separation, r.opts.steps, r.opts.lr);
+    writeln!(
+        out,
+        "{table}pos. = positives; val. = validation; pos_weight = n_neg / n_pos (training rows)\n\
+         features: 4 standard normals, positives shifted by {sep} on x0 and x1\n\
+         validation and test: {HELD_OUT} rows each\n\
+         model: {model}, {steps} full-batch Adam steps at lr {lr}"
+    )?;
     let m = &r.trained.multi;
     let mut table = Table::new(&["class", "share", "train rows", "weight = n_0 / n_c"]);
     for (c, (&n, &w)) in m.train_counts.iter().zip(&m.weights).enumerate() {
@@ -344,8 +341,8 @@ fn print_thresholds(r: &Report, out: &mut dyn Write) -> Result<()> {
 fn print_focal_shape(r: &Report, out: &mut dyn Write) -> Result<()> {
     let small = |x: f64| if x == 0.0 || x >= 1e-3 { f4(x) } else { sci(x) };
     let mut header = vec!["γ".to_string()];
-    header.extend(P_T.iter().map(|p| format!("loss at p_t={p}")));
-    header.extend(["FL / BCE at 0.9".into(), "easy/hard (0.9 vs 0.1)".into()]);
+    header.extend(focal::P_T.iter().map(|p| format!("p_t = {p}")));
+    header.extend(["FL / BCE at 0.9".into(), "easy / hard".into()]);
     let mut table = Table::new(&header);
     for f in &r.focal_shape {
         let mut row = vec![format!("{}", f.gamma)];
@@ -353,8 +350,11 @@ fn print_focal_shape(r: &Report, out: &mut dyn Write) -> Result<()> {
         row.extend([small(f.vs_bce), small(f.easy_over_hard)]);
         table.row(&row);
     }
-    write!(out, "{table}")?;
-    writeln!(out, "α off; γ = 0 is plain BCE, and FL / BCE = (1 - p_t)^γ")?;
+    writeln!(
+        out,
+        "{table}p_t = …: focal loss when the true class gets probability p_t (α off)\n\
+         easy / hard: loss at 0.9 over loss at 0.1; γ = 0 is BCE; FL / BCE = (1 - p_t)^γ"
+    )?;
     Ok(())
 }
 
@@ -362,7 +362,7 @@ fn print_gamma_sweep(r: &Report, out: &mut dyn Write) -> Result<()> {
     let Some(rate) = r.rates.first() else {
         return Ok(());
     };
-    let columns = "P @0.5|R @0.5|F1 @0.5|mean p (pos)|mean p (neg)|tuned t|F1 @tuned|avg precision";
+    let columns = "P @0.5|R @0.5|F1 @0.5|mean p pos|mean p neg|tuned t|F1 @t|avg prec.";
     let mut table = rate_table(rate.rate, columns);
     for s in &rate.sweep {
         let mut row = scores_row(vec![s.method.name()], &s.at_half);
@@ -371,6 +371,7 @@ fn print_gamma_sweep(r: &Report, out: &mut dyn Write) -> Result<()> {
         table.row(&row);
     }
     write!(out, "{table}")?;
+    writeln!(out, "P, R: precision, recall; t: tuned on validation rows")?;
     Ok(())
 }
 

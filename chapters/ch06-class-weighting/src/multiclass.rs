@@ -15,9 +15,9 @@ use crate::training::{Split, model, start_at_base_rate};
 
 // ANCHOR: multi_data
 /// Imbalanced multi-class data: class `c` with probability `shares[c]`, four
-/// standard-normal features, and `separation` added to feature `c − 1` for
-/// every class but the majority class 0, which sits at the origin.
-pub fn imbalanced_classes(n: usize, shares: &[f64], separation: f32, seed: u64) -> Classification {
+/// standard-normal features, and `shift` added to feature `c − 1` for every
+/// class but the majority class 0, which sits at the origin.
+pub fn imbalanced_classes(n: usize, shares: &[f64], shift: f32, seed: u64) -> Classification {
     let mut r = rng(seed);
     let d = 4.max(shares.len() - 1);
     let total: f64 = shares.iter().sum();
@@ -33,7 +33,7 @@ pub fn imbalanced_classes(n: usize, shares: &[f64], separation: f32, seed: u64) 
             .unwrap_or(shares.len() - 1);
         let mut row = normals(&mut r, d);
         if c > 0 {
-            row[c - 1] += separation;
+            row[c - 1] += shift;
         }
         labels.push(c as u32);
         x.extend(row);

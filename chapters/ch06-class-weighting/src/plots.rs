@@ -1,7 +1,7 @@
 //! Draws the chapter's plots from its report; computes nothing.
 
 use candle_core::Result;
-use shared::plot::{LineChart, Plot, Series};
+use shared::plot::{Legend, LineChart, Plot, Series};
 use shared::table::pct;
 
 use crate::Report;
@@ -48,7 +48,10 @@ fn pr_chart(r: &RateScores) -> LineChart {
         "precision",
     )
     .x_range(0.0, 1.0)
-    .y_range(0.0, 1.25);
+    // Precision never exceeds 1; the curves fall to the right, so the upper
+    // right corner is free for the legend.
+    .y_range(-0.02, 1.02)
+    .legend(Legend::UpperRight);
     for c in &r.curves {
         let mut points = c.precision_recall.clone();
         // Where threshold 0.5 lands on the curve: a cross, after a break in the line.

@@ -1,4 +1,4 @@
-//! PyTorch's two ways of weighting a loss, on the source's small examples:
+//! PyTorch's two ways of weighting a loss, on two small examples:
 //! class weights in cross-entropy, and `pos_weight` in BCE.
 
 use candle_core::{Device, Result, Tensor};
@@ -8,7 +8,7 @@ use shared::losses::{
 };
 
 // ANCHOR: weighted_mean
-/// The source's example: three samples, one per class, class weights [1, 19, 1].
+/// Three samples, one per class, with class weights [1, 19, 1].
 pub struct WeightedMean {
     /// `−log softmax(z)[target]` for each sample.
     pub per_sample: Vec<f64>,
@@ -50,7 +50,7 @@ pub fn weighted_mean_example() -> Result<WeightedMean> {
     })
 }
 
-/// `BCEWithLogitsLoss(pos_weight = 19)` on the source's four binary logits,
+/// `BCEWithLogitsLoss(pos_weight = 19)` on four binary logits,
 /// and the same task as a two-class cross-entropy (logits `[0, z]`, class
 /// weights `[1, 19]`).
 pub struct PosWeightExample {
