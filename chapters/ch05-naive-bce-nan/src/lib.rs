@@ -124,7 +124,7 @@ pub const SECTIONS: &[Section<Report>] = &[
     },
     Section {
         name: "pytorch",
-        title: "The source tutorial's demo, and what PyTorch's BCELoss answers",
+        title: "A common demonstration, and what PyTorch's BCELoss answers",
         body: print_pytorch,
     },
     Section {
@@ -167,7 +167,8 @@ fn print_side_by_side(r: &Report, out: &mut dyn Write) -> Result<()> {
     let Agreement { same, total } = r.candle_nn_vs_naive;
     writeln!(
         out,
-        "candle-nn vs naive_bce at logits -200, -199, ..., 200, y = 0 and 1 (f32): same loss and gradient (NaN where NaN) at {same} of {total}"
+        "candle-nn vs naive_bce, f32, at logits -200, -199, ..., 200 and y = 0 and 1:\n\
+         same loss and same gradient (NaN where NaN) at {same} of {total} points"
     )?;
     Ok(())
 }
@@ -182,19 +183,17 @@ fn print_thresholds(r: &Report, out: &mut dyn Write) -> Result<()> {
     // The stable form on the negative side as well, and far beyond.
     writeln!(
         out,
-        "stable loss and gradient finite at all {} logits from -10000 to 10000 (f32, y = 0 and 1): {}",
+        "stable loss and gradient finite at all {} logits in [-10000, 10000], f32, y = 0 and 1: {}",
         r.stable_far.logits, r.stable_far.all_finite
     )?;
     let c = &r.closed_forms;
     writeln!(
         out,
-        "1 + e^-z rounds to 1 once e^-z <= 2^-24 (f32) or 2^-53 (f64): z >= 24 ln 2 = {} or 53 ln 2 = {}",
+        "1 + e^-z rounds to 1 once e^-z <= 2^-24 (f32) or 2^-53 (f64),\n\
+         that is from z = 24 ln 2 = {} (f32) or 53 ln 2 = {} (f64)\n\
+         e^-z overflows once -z > ln(largest float): {} (f32) or {} (f64)",
         f4(c.rounds_to_one_f32),
-        f4(c.rounds_to_one_f64)
-    )?;
-    writeln!(
-        out,
-        "e^-z overflows once -z > ln(largest float): {} (f32) or {} (f64)",
+        f4(c.rounds_to_one_f64),
         f4(c.exp_overflow_f32),
         f4(c.exp_overflow_f64)
     )?;
@@ -202,28 +201,38 @@ fn print_thresholds(r: &Report, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_sweep(s: &Sweep, out: &mut dyn Write) -> Result<()> {
-    let mut table = Table::new(&[
-        "z",
-        "y=1 loss naive",
-        "stable",
-        "y=1 grad naive",
-        "stable",
-        "y=0 loss naive",
-        "stable",
-        "y=0 grad naive",
-        "stable",
-    ]);
-    for (i, z) in SWEEP.iter().enumerate() {
-        let mut row = vec![fixed(*z, 0)];
-        for y in 0..2 {
-            row.push(f4(s.naive[y].value[i]));
-            row.push(f4(s.stable[y].value[i]));
-            row.push(f4(s.naive[y].grad[i]));
-            row.push(f4(s.stable[y].grad[i]));
-        }
-        table.row(&row);
+    let header = [
+        "z", "naive", "stable", "naive", "stable", "naive", "stable", "naive", "stable",
+    ];
+    let rows: Vec<Vec<String>> = (SWEEP.iter().enumerate())
+        .map(|(i, z)| {
+            let mut row = vec![fixed(*z, 0)];
+            for y in 0..2 {
+                row.push(f4(s.naive[y].value[i]));
+                row.push(f4(s.stable[y].value[i]));
+                row.push(f4(s.naive[y].grad[i]));
+                row.push(f4(s.stable[y].grad[i]));
+            }
+            row
+        })
+        .collect();
+    // A line over the header naming each pair of columns, as wide as the pair.
+    let width = |c: usize| rows.iter().fold(header[c].len(), |w, r| w.max(r[c].len()));
+    let mut groups = " ".repeat(width(0));
+    for (k, name) in ["y=1 loss", "y=1 grad", "y=0 loss", "y=0 grad"]
+        .iter()
+        .enumerate()
+    {
+        let w = width(2 * k + 1) + 2 + width(2 * k + 2);
+        groups.push_str(&format!("  {:-^w$}", format!(" {name} ")));
+    }
+    writeln!(out, "{groups}")?;
+    let mut table = Table::new(&header);
+    for row in &rows {
+        table.row(row);
     }
     write!(out, "{table}")?;
+    writeln!(out, "grad: d loss / dz, through autograd")?;
     Ok(())
 }
 
@@ -254,40 +263,51 @@ fn print_pytorch(r: &Report, out: &mut dyn Write) -> Result<()> {
 
 fn print_multiclass(r: &Report, out: &mut dyn Write) -> Result<()> {
     let list = |v: &[f64], fmt: fn(f64) -> String| {
-        format!(
-            "[{}]",
-            v.iter().map(|&x| fmt(x)).collect::<Vec<_>>().join(", ")
-        )
+        let v: Vec<String> = v.iter().map(|&x| fmt(x)).collect();
+        format!("[{}]", v.join(", "))
     };
-    let mut table = Table::new(&[
+    // Two tables, the losses and then their gradients, so that each fits a page.
+    let mut losses = Table::new(&[
         "logits",
         "target",
         "softmax, log",
         "exp/sum, log",
         "log_softmax",
+    ]);
+    let mut grads = Table::new(&[
+        "logits",
+        "target",
         "gradient (exp/sum, log)",
         "gradient (log_softmax)",
     ]);
     for row in &r.multiclass {
-        let m = &row.result;
-        table.row(&[
-            list(&row.logits, |x| fixed(x, 0)),
+        let (m, logits) = (&row.result, list(&row.logits, |x| fixed(x, 0)));
+        losses.row(&[
+            logits.clone(),
             row.target.to_string(),
             f4(m.softmax_log.value),
             f4(m.naive_log.value),
             f4(m.log_softmax.value),
+        ]);
+        grads.row(&[
+            logits,
+            row.target.to_string(),
             list(&m.naive_log.grad, f4),
             list(&m.log_softmax.grad, f4),
         ]);
     }
-    write!(out, "{table}")?;
+    write!(out, "{losses}")?;
     let t = &r.multiclass_thresholds;
+    let from = |x: Option<f64>| x.map_or("never".into(), f4);
     writeln!(
         out,
-        "logits [t, 0, 0], f32: exp/sum then log is NaN for target 0 from t = {}; softmax then log is inf for target 1 from t = {}",
-        t.naive_nan.map_or("never".into(), f4),
-        t.softmax_inf.map_or("never".into(), f4)
+        "logits [t, 0, 0], f32: exp/sum then log is NaN for target 0 from t = {}\n\
+         logits [t, 0, 0], f32: softmax then log is inf for target 1 from t = {}",
+        from(t.naive_nan),
+        from(t.softmax_inf)
     )?;
+    writeln!(out)?;
+    write!(out, "{grads}")?;
     Ok(())
 }
 
@@ -319,8 +339,8 @@ fn print_training(r: &Report, out: &mut dyn Write) -> Result<()> {
         "steps run",
         "accuracy",
         "max |logit|",
-        "sigma(z) = label exactly",
-        "sigma(z) = other label exactly",
+        "sigma = label",
+        "sigma = other",
     ]);
     for (name, run) in [("naive_bce", &t.naive), ("bce_with_logits", &t.stable)] {
         table.row(&[
@@ -333,23 +353,38 @@ fn print_training(r: &Report, out: &mut dyn Write) -> Result<()> {
         ]);
     }
     write!(out, "{table}")?;
+    writeln!(
+        out,
+        "sigma = label / other: logits whose sigma(z) rounds to exactly their label / the other"
+    )?;
     match nan_at {
         Some(step) => {
-            let p = &t.poisoned;
             writeln!(
                 out,
                 "naive loss first non-finite at step {step}: {}",
                 f4(t.naive.history[step])
             )?;
+            let mut table = Table::new(&[
+                "one more Adam step on it, ReLU's backward",
+                "NaN weights and biases",
+                "NaN logits",
+                "accuracy",
+            ]);
+            for (relu, p) in [
+                ("shared's relu: grad times [z > 0]", &t.poisoned),
+                ("PyTorch's relu: 0 where z <= 0", &t.poisoned_masked),
+            ] {
+                table.row(&[
+                    relu.to_string(),
+                    format!("{} of {}", p.nan_params, p.params),
+                    format!("{} of {}", p.nan_logits, p.logits),
+                    pct(p.accuracy),
+                ]);
+            }
+            write!(out, "{table}")?;
             writeln!(
                 out,
-                "one more Adam step on it: {} of {} weights and biases are NaN, {} of {} logits are NaN",
-                p.nan_params, p.params, p.nan_logits, p.logits
-            )?;
-            writeln!(
-                out,
-                "accuracy then: {} (NaN > 0 is false, so every prediction is class 0; {} of the labels are 0)",
-                pct(p.accuracy),
+                "NaN > 0 is false, so every prediction is class 0; {} of the labels are 0",
                 pct(t.class_0_share)
             )?;
         }

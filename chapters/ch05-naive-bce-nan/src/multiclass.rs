@@ -19,8 +19,8 @@ pub fn multiclass_case(logits: &[f32], target: u32) -> Result<MultiClass> {
     let dev = Device::Cpu;
     let z = Tensor::new(logits, &dev)?.unsqueeze(0)?;
     let t = Tensor::new(&[target], &dev)?;
-    let pick =
-        |log_p: Tensor| -> Result<Tensor> { log_p.gather(&t.unsqueeze(1)?, 1)?.neg()?.mean_all() };
+    let index = t.unsqueeze(1)?;
+    let pick = |log_p: Tensor| log_p.gather(&index, 1)?.neg()?.mean_all();
     Ok(MultiClass {
         softmax_log: loss_and_grad(&z, |z| pick(activations::softmax(z, D::Minus1)?.log()?))?,
         naive_log: loss_and_grad(&z, |z| {

@@ -28,11 +28,8 @@ pub fn plots(r: &Report) -> Result<Vec<Plot>> {
             .zip(&c.naive.value)
             .map(|(&z, v)| (z, if v.is_finite() { f64::NAN } else { -6.0 }))
             .collect();
-        let what = if y == 1.0 {
-            "NaN above, inf below"
-        } else {
-            "inf above, NaN below"
-        };
+        // Left to right: the bar's left part, then its right part.
+        let what = if y == 1.0 { "inf, NaN" } else { "NaN, inf" };
         out.push(Plot::new(
             name,
             &LineChart::new(
@@ -50,11 +47,18 @@ pub fn plots(r: &Report) -> Result<Vec<Plot>> {
                 pts(&c.naive.value),
             ))
             .series(Series::new(
-                format!("naive {what}: z >= {}, z <= {}", f4(hi), f4(lo)),
+                format!("naive {what} (z <= {}, z >= {})", f4(lo), f4(hi)),
                 broken,
             ))
             .x_range(-120.0, 120.0)
-            .y_range(-10.0, 130.0),
+            .y_range(-10.0, 130.0)
+            // The loss is high on the side where the label is wrong: the
+            // legend goes in the other upper corner, which is empty.
+            .legend(if y == 1.0 {
+                Legend::UpperRight
+            } else {
+                Legend::UpperLeft
+            }),
         )?);
     }
     out.push(training_loss(r)?);

@@ -38,7 +38,7 @@ pub struct PytorchRow {
     pub stable_grad: f64,
 }
 
-/// The source tutorial's demo (logit 100, target 1) and the cases around it.
+/// The common demonstration (logit 100, target 1) and the cases around it.
 pub const PYTORCH_CASES: [(f64, f64); 6] = [
     (100.0, 1.0),
     (17.0, 1.0),

@@ -43,6 +43,8 @@ pub struct Saturated {
 /// After the naive run: one more Adam step on its NaN loss.
 pub struct Poisoned {
     pub nan_params: usize,
+    /// NaN values in each weight and bias, in `Mlp::vars` order.
+    pub nan_per_var: Vec<usize>,
     pub params: usize,
     /// Logits that are NaN after the step, of how many.
     pub nan_logits: usize,
@@ -53,7 +55,10 @@ pub struct Poisoned {
 pub struct Training {
     pub naive: Run,
     pub stable: Run,
+    /// The extra step through the book's ReLU, which multiplies by a 0/1 mask.
     pub poisoned: Poisoned,
+    /// The same step through a ReLU whose backward pass selects, as PyTorch's does.
+    pub poisoned_masked: Poisoned,
     pub labels: Vec<u32>,
     /// The share of the labels that are 0.
     pub class_0_share: f64,
@@ -113,29 +118,64 @@ pub fn train_both(opts: &Options) -> Result<Training> {
     let (naive, mlp) = run(&naive_loss)?;
     let (stable, _) = run(&stable_loss)?;
 
-    // A loop without a check would take one more step on the NaN loss. (A fresh
-    // Adam: its state does not matter, a NaN gradient makes every update NaN.)
-    let mut opt = shared::nn::adam(mlp.vars(), opts.lr)?;
-    opt.backward_step(&naive_loss(&mlp.forward(&x)?)?)?;
-    let mut params = Vec::new();
-    for v in mlp.vars() {
-        params.extend(activations::to_f64_vec(v.as_tensor())?);
+    // A loop without a check would take one more step on the NaN loss. Through
+    // shared's ReLU, `z · [z > 0]`, the backward pass multiplies by the mask,
+    // and 0 · NaN is NaN. PyTorch's ReLU backward selects instead: the gradient
+    // is 0 wherever z <= 0, NaN or not. Both steps start from the same weights.
+    let masked_relu = |z: &Tensor| z.gt(0.0)?.where_cond(z, &z.zeros_like()?);
+    let copy = model(opts)?;
+    for (c, v) in copy.vars().iter().zip(mlp.vars()) {
+        c.set(v.as_tensor())?;
     }
-    let p = predict(&mlp, &x, &data.labels)?;
-    let poisoned = Poisoned {
-        nan_params: params.iter().filter(|p| p.is_nan()).count(),
-        params: params.len(),
-        nan_logits: p.logits.iter().filter(|z| z.is_nan()).count(),
-        logits: p.logits.len(),
-        accuracy: p.accuracy,
+    let step = |mlp: &Mlp, relu: &dyn Fn(&Tensor) -> Result<Tensor>| {
+        one_more_step(mlp, relu, &x, &data.labels, &naive_loss, opts.lr)
     };
+    let poisoned = step(&mlp, &activations::relu)?;
+    let poisoned_masked = step(&copy, &masked_relu)?;
     let zeros = data.labels.iter().filter(|&&l| l == 0).count();
     Ok(Training {
         naive,
         stable,
         poisoned,
+        poisoned_masked,
         class_0_share: zeros as f64 / data.labels.len() as f64,
         labels: data.labels,
+    })
+}
+
+/// One Adam step on `loss`, with `relu` between the layers, then the NaN count.
+/// (A fresh Adam will do: whatever its state, a NaN gradient gives a NaN update
+/// and a finite one a finite update.)
+fn one_more_step(
+    mlp: &Mlp,
+    relu: &dyn Fn(&Tensor) -> Result<Tensor>,
+    x: &Tensor,
+    labels: &[u32],
+    loss: &dyn Fn(&Tensor) -> Result<Tensor>,
+    lr: f64,
+) -> Result<Poisoned> {
+    let mut h = x.clone();
+    for (i, layer) in mlp.layers.iter().enumerate() {
+        h = layer.forward(&h)?;
+        if i + 1 < mlp.layers.len() {
+            h = relu(&h)?;
+        }
+    }
+    shared::nn::adam(mlp.vars(), lr)?.backward_step(&loss(&h)?)?;
+    let (mut nan_per_var, mut params) = (Vec::new(), 0);
+    for v in mlp.vars() {
+        let values = activations::to_f64_vec(v.as_tensor())?;
+        nan_per_var.push(values.iter().filter(|p| p.is_nan()).count());
+        params += values.len();
+    }
+    let p = predict(mlp, x, labels)?;
+    Ok(Poisoned {
+        nan_params: nan_per_var.iter().sum(),
+        nan_per_var,
+        params,
+        nan_logits: p.logits.iter().filter(|z| z.is_nan()).count(),
+        logits: p.logits.len(),
+        accuracy: p.accuracy,
     })
 }
 // ANCHOR_END: training

@@ -145,7 +145,7 @@ fn pytorch_bce_loss_clamps_at_100_and_reports_a_zero_gradient() {
             .to_vec1::<f32>()
             .unwrap()[0]
     };
-    // The source tutorial's demo: logit 100, target 1, prints 0.
+    // The common demonstration: logit 100, target 1, prints 0.
     assert_eq!(at(100.0, 1.0), 0.0);
     // Confidently wrong: 100 instead of 200, and no gradient to fix it.
     assert_eq!(at(200.0, 0.0), 100.0);
@@ -157,7 +157,7 @@ fn pytorch_bce_loss_clamps_at_100_and_reports_a_zero_gradient() {
 
 #[test]
 fn softmax_then_log_breaks_and_log_softmax_does_not() {
-    // The source's multi-class demo prints 0, as in PyTorch; exp/sum gives NaN.
+    // The common multi-class demonstration prints 0, as in PyTorch; exp/sum gives NaN.
     let r = multiclass_case(&[100.0, 0.0, 0.0], 0).unwrap();
     assert_eq!(r.softmax_log.value, 0.0);
     assert!(r.naive_log.value.is_nan());
@@ -198,7 +198,19 @@ fn naive_training_turns_nan_part_way_and_stable_training_does_not() {
     assert!(t.stable.accuracy >= 0.99);
     // One more step on the NaN loss ruins every parameter and every prediction.
     assert_eq!(t.poisoned.nan_params, t.poisoned.params);
+    assert_eq!(t.poisoned.params, 97);
     assert_eq!(t.poisoned.nan_logits, t.poisoned.logits);
+    // With PyTorch's ReLU backward (0 where z <= 0) the NaN reaches the whole
+    // output layer (16 weights, 1 bias) but, in the hidden layer, only the units
+    // active on the saturated example: 8 of 16, each with 4 weights and a bias.
+    let m = &t.poisoned_masked;
+    assert_eq!(t.naive.saturated.correct, 1);
+    assert_eq!(m.nan_per_var, [32, 8, 16, 1]);
+    assert_eq!((m.nan_params, m.params), (57, 97));
+    // Every logit is NaN all the same, since every output weight is.
+    assert_eq!(m.nan_logits, m.logits);
+    assert_eq!(m.accuracy, t.poisoned.accuracy);
+    assert_eq!(t.poisoned.accuracy, t.class_0_share);
 }
 
 #[test]
