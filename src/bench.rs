@@ -1,4 +1,4 @@
-//! `lab bench`: the three training loops of the book's source material
+//! `lab bench`: three training loops
 //! (regression with MSE, binary classification with BCE-with-logits, 4-class
 //! with cross-entropy; a 32-unit ReLU MLP, full-batch Adam at lr 0.01), timed.
 //! `tools/bench-pytorch.py` runs the same loops in PyTorch for comparison.

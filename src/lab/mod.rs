@@ -49,7 +49,7 @@ pub enum Command {
     Act(ActArgs),
     /// Print a loss and its gradient with respect to each prediction
     Loss(LossArgs),
-    /// Time the three training loops of the source material (compare with tools/bench-pytorch.py)
+    /// Time three training loops: regression, binary, 4-class (compare with tools/bench-pytorch.py)
     Bench(crate::bench::BenchArgs),
 }
 
