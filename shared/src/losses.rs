@@ -238,7 +238,8 @@ pub fn focal_loss_elementwise(
     // p_t = p·y + (1 − p)(1 − y)
     let p_t = ((&p * target)? + ((1.0 - &p)? * (1.0 - target)?)?)?;
     let loss = if gamma == 0.0 {
-        // 0⁰ = 1, as in PyTorch; Candle's powf would give NaN at 1 − p_t = 0.
+        // (1 − p_t)⁰ = 1 has derivative 0, as in PyTorch; Candle's powf would
+        // give it a NaN derivative wherever 1 − p_t = 0.
         ce
     } else {
         ((1.0 - p_t)?.powf(gamma)? * ce)?

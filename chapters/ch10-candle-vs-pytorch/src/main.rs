@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    ch10_candle_vs_pytorch::CHAPTER.main()
+}

@@ -1,0 +1,130 @@
+//! Pins Candle's current behaviour, item by item. A failure here means Candle
+//! changed: update the appendix (book/src/ch10-candle-vs-pytorch.md) and the
+//! page named in the message, which relies on the old behaviour.
+
+use std::any::type_name_of_val;
+
+use candle_core::{Result, Tensor};
+use ch10_candle_vs_pytorch::{Difference, autograd, gelu, losses, rng};
+use shared::candle_nn;
+
+fn update(page: &str) -> String {
+    format!(
+        "Candle's behaviour changed: update book/src/ch10-candle-vs-pytorch.md \
+         and book/src/{page}.md"
+    )
+}
+
+fn find<'a>(rows: &'a [Difference], what: &str) -> &'a Difference {
+    rows.iter()
+        .find(|d| d.what.starts_with(what))
+        .unwrap_or_else(|| panic!("no row {what}"))
+}
+
+#[test]
+fn candle_builtins_pick_other_derivatives_at_kinks_and_multiply_a_nan_by_zero() {
+    let k = autograd::kinks().unwrap();
+    let msg = update("ch01-activation-shapes");
+    assert_eq!(find(&k, "Tensor::relu, f'(0)").candle, 1.0, "{msg}");
+    let leaky = find(&k, "candle_nn::ops::leaky_relu").candle;
+    assert!((leaky - 0.505).abs() < 1e-7, "{leaky}: {msg}");
+    assert_eq!(find(&k, "Tensor::abs").candle, 1.0, "{msg}");
+    let nan = find(&k, "Tensor::relu at z = -1").candle;
+    assert!(nan.is_nan(), "{nan}: {}", update("ch05-naive-bce-nan"));
+}
+
+#[test]
+fn tensor_gelu_is_the_tanh_approximation_and_both_backward_passes_use_six_digits() {
+    let g = gelu::gelus().unwrap();
+    let msg = update("ch01-activation-shapes");
+    for i in 0..gelu::POINTS.len() {
+        // gelu_erf is PyTorch's default, to f32 precision; gelu() is not.
+        assert!((g.erf[i] - g.pytorch[i]).abs() < 1e-6, "{msg}");
+        assert!((g.tanh_approx[i] - g.erf[i]).abs() > 1e-5, "{msg}");
+    }
+    for error in [&g.erf_error, &g.tanh_error] {
+        let (size, _) = gelu::largest(error);
+        assert!(size > 1e-7 && size < 1e-6, "{size}: {msg}");
+    }
+}
+
+#[test]
+fn candle_nns_bce_with_logits_is_the_naive_form() {
+    let rows = losses::bce_rows().unwrap();
+    let msg = update("ch05-naive-bce-nan");
+    let at = |z: f64| rows.iter().find(|r| r.logit == z).unwrap();
+    assert!(at(17.0).candle_nn.is_nan(), "{msg}");
+    assert_eq!(at(100.0).candle_nn, f64::INFINITY, "{msg}");
+    assert_eq!(at(-100.0).candle_nn, f64::INFINITY, "{msg}");
+    for r in &rows {
+        let tol = 1e-6 * r.pytorch.abs();
+        assert!((r.shared - r.pytorch).abs() <= tol, "shared at {}", r.logit);
+    }
+    assert_eq!(at(100.0).shared, 100.0);
+}
+
+#[test]
+fn powf_at_zero_is_one_but_its_derivative_is_nan() {
+    let p = autograd::powf().unwrap();
+    let msg = update("ch06-class-weighting");
+    assert_eq!(
+        find(&p, "Tensor::powf(0.0) at x = 0, value").candle,
+        1.0,
+        "{msg}"
+    );
+    assert!(
+        find(&p, "Tensor::powf(0.0) at x = 0, deriv")
+            .candle
+            .is_nan(),
+        "{msg}"
+    );
+    assert!(find(&p, "(1 - p)^0").candle.is_nan(), "{msg}");
+}
+
+#[test]
+fn the_division_backward_squares_the_divisor_and_loses_the_gradient() {
+    let d = autograd::division().unwrap();
+    let msg = update("ch05-naive-bce-nan");
+    let by_b = find(&d, "d(1/b)/db").candle;
+    assert_eq!(by_b, 0.0, "{msg}");
+    assert_eq!(find(&d, "exp/sum then log").candle, 50.0, "{msg}");
+    assert_eq!(find(&d, "the same, gradient").candle, 0.0, "{msg}");
+}
+
+#[test]
+fn the_cpu_generator_cannot_be_seeded() {
+    let s = rng::seeding().unwrap();
+    let msg = update("ch02-vanishing-gradients");
+    assert_eq!(
+        s.set_seed.as_deref(),
+        Some("cannot seed the CPU rng with set_seed"),
+        "{msg}"
+    );
+    assert!(s.get_seed.is_some(), "{msg}");
+    assert!(s.candle_nn_equal < s.weights, "{msg}");
+    assert_eq!(s.shared_equal, s.weights);
+}
+
+#[test]
+fn the_shared_replacements_are_real_paths_with_pytorchs_values() {
+    let msg = update("ch06-class-weighting");
+    // candle-nn's losses still take no weights: these stop compiling if they do.
+    let _: fn(&Tensor, &Tensor) -> Result<Tensor> = candle_nn::loss::cross_entropy;
+    let _: fn(&Tensor, &Tensor) -> Result<Tensor> =
+        candle_nn::loss::binary_cross_entropy_with_logit;
+    let names: Vec<Option<String>> = losses::builtins().into_iter().map(|b| b.shared).collect();
+    let expected = [
+        Some(type_name_of_val(&shared::losses::focal_loss)),
+        Some(type_name_of_val(&shared::losses::cross_entropy)),
+        Some(type_name_of_val(&shared::losses::bce_with_logits)),
+        None,
+        Some(type_name_of_val(&shared::grad::clip_grad_norm)),
+    ];
+    for (got, want) in names.iter().zip(expected) {
+        assert_eq!(got.as_deref(), want, "{msg}");
+    }
+    assert_eq!(names[0].as_deref(), Some("shared::losses::focal_loss"));
+    for r in losses::replacements().unwrap() {
+        assert!((r.shared - r.pytorch).abs() < 1e-6, "{}: {msg}", r.call);
+    }
+}
