@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    ch09_decision_guide::CHAPTER.main()
+}
