@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    ch00_candle_basics::CHAPTER.main()
+}
