@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    ch08_common_errors::CHAPTER.main()
+}
