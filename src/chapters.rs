@@ -6,12 +6,17 @@ use shared::chapter::AnyChapter;
 
 pub fn all() -> Vec<&'static dyn AnyChapter> {
     vec![
+        &ch00_candle_basics::CHAPTER,
         &ch01_activation_shapes::CHAPTER,
         &ch02_vanishing_gradients::CHAPTER,
         &ch03_regression_losses::CHAPTER,
         &ch04_loss_task_mismatch::CHAPTER,
         &ch05_naive_bce_nan::CHAPTER,
         &ch06_class_weighting::CHAPTER,
+        &ch07_matching_loss_to_task::CHAPTER,
+        &ch08_common_errors::CHAPTER,
+        &ch09_decision_guide::CHAPTER,
+        &ch10_candle_vs_pytorch::CHAPTER,
     ]
 }
 

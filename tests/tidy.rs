@@ -145,7 +145,10 @@ fn every_sidebar_entry_is_its_pages_title() {
         let file = rest.trim_end_matches(')');
         let page = read(&book().src().join(file));
         let title = page.lines().next().unwrap_or("").trim_start_matches("# ");
-        assert_eq!(text, title, "SUMMARY.md's entry for {file} differs from its title");
+        assert_eq!(
+            text, title,
+            "SUMMARY.md's entry for {file} differs from its title"
+        );
         checked += 1;
     }
     assert!(checked >= 9, "only {checked} sidebar entries found");

@@ -95,6 +95,38 @@ impl Linear {
         x.matmul(&self.weight.as_tensor().t()?)?
             .broadcast_add(self.bias.as_tensor())
     }
+
+    /// The same `x·Wᵀ + b`, with the bias added as a matrix product: a
+    /// column of ones `(n, 1)` times the bias as a row `(1, out)`. The values
+    /// agree with [`Linear::forward`] to rounding. The point is the backward
+    /// pass: the bias's gradient is the batch's gradients summed over the
+    /// rows. After `broadcast_add`, Candle 0.11 sums over that first dimension
+    /// with a generic strided loop; after a product, the sum is a product
+    /// too (`onesᵀ · grad`), done by the same gemm as the weights' gradient.
+    pub fn forward_bias_as_matmul(&self, x: &Tensor) -> Result<Tensor> {
+        let ones = Tensor::ones((x.dim(0)?, 1), x.dtype(), x.device())?;
+        let bias_row = self.bias.as_tensor().unsqueeze(0)?;
+        x.matmul(&self.weight.as_tensor().t()?)? + ones.matmul(&bias_row)?
+    }
+}
+
+/// Two ways to make [`Mlp::forward_as`] cheaper in Candle 0.11 on the CPU,
+/// each measured by chapter 7. Neither changes what is computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Forward {
+    /// Add each bias with [`Linear::forward_bias_as_matmul`].
+    pub bias_as_matmul: bool,
+    /// Compute ReLU's 0/1 mask as `relu(sign(z))`, two vectorised unary
+    /// operations, instead of the comparison `z > 0`, which Candle evaluates
+    /// one element at a time. The mask, the values and the gradient are
+    /// bit for bit those of `activations::relu`.
+    pub relu_mask_from_sign: bool,
+}
+
+/// `max(0, z)` as `z · relu(sign(z)) + 0`: `activations::relu` with its mask
+/// computed without a comparison (see [`Forward`]).
+fn relu_mask_from_sign(z: &Tensor) -> Result<Tensor> {
+    (z * z.sign()?.relu()?)? + 0.0
 }
 
 /// A multi-layer perceptron: `Linear → activation → … → Linear`, with no
@@ -119,12 +151,39 @@ impl Mlp {
     /// The output for a batch `x`: every hidden layer applies the activation,
     /// the last layer does not (it returns logits or raw values).
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.forward_with(x, Linear::forward, |z| self.activation.apply(z))
+    }
+
+    /// [`Mlp::forward`] with the changes `how` asks for: the same outputs
+    /// (to rounding where the bias is a product), and a cheaper pass through
+    /// Candle's CPU backend.
+    pub fn forward_as(&self, x: &Tensor, how: Forward) -> Result<Tensor> {
+        let linear = |l: &Linear, h: &Tensor| {
+            if how.bias_as_matmul {
+                l.forward_bias_as_matmul(h)
+            } else {
+                l.forward(h)
+            }
+        };
+        if how.relu_mask_from_sign && self.activation == Activation::Relu {
+            self.forward_with(x, linear, relu_mask_from_sign)
+        } else {
+            self.forward_with(x, linear, |z| self.activation.apply(z))
+        }
+    }
+
+    fn forward_with(
+        &self,
+        x: &Tensor,
+        linear: impl Fn(&Linear, &Tensor) -> Result<Tensor>,
+        activation: impl Fn(&Tensor) -> Result<Tensor>,
+    ) -> Result<Tensor> {
         let last = self.layers.len().saturating_sub(1);
         let mut h = x.clone();
         for (i, layer) in self.layers.iter().enumerate() {
-            h = layer.forward(&h)?;
+            h = linear(layer, &h)?;
             if i < last {
-                h = self.activation.apply(&h)?;
+                h = activation(&h)?;
             }
         }
         Ok(h)
@@ -152,6 +211,7 @@ pub fn adam(vars: Vec<Var>, lr: f64) -> Result<AdamW> {
     )
 }
 
+// ANCHOR: train
 /// Full-batch training: `steps` Adam steps on `loss(model(x))`. Returns the
 /// loss before each step. Stops early, keeping the non-finite value as the last
 /// entry, if the loss stops being finite.
@@ -175,3 +235,4 @@ pub fn train(
     }
     Ok(history)
 }
+// ANCHOR_END: train

@@ -158,7 +158,12 @@ impl LineChart {
                 // plotters labels a log axis at powers of ten only, which
                 // leaves a one-decade chart with two labels: add 2 and 5.
                 let ticks = log_ticks(y0, y1);
-                self.draw(&root, x0..x1, (y0..y1).log_scale().with_key_points(ticks), &clip)?;
+                self.draw(
+                    &root,
+                    x0..x1,
+                    (y0..y1).log_scale().with_key_points(ticks),
+                    &clip,
+                )?;
             } else {
                 self.draw(&root, x0..x1, y0..y1, &clip)?;
             }
@@ -348,7 +353,7 @@ fn tick_label(v: f64, span: f64) -> String {
         return "0".to_string();
     }
     let a = v.abs();
-    if !(1e-3..1e5).contains(&a) {
+    if !(1e-3..1e4).contains(&a) {
         let s = format!("{v:.2e}");
         let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
         let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
@@ -365,7 +370,11 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
         return Vec::new();
     }
     let decades = (hi / lo).log10();
-    let steps: &[f64] = if decades <= 4.0 { &[1.0, 2.0, 5.0] } else { &[1.0] };
+    let steps: &[f64] = if decades <= 4.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
     let stride = (decades / 8.0).ceil().max(1.0) as i32;
     let first = lo.log10().floor() as i32;
     let last = hi.log10().ceil() as i32;
@@ -501,6 +510,8 @@ mod tests {
         assert_eq!(tick_label(9.99999999e-5, 0.0), "1e-4");
         assert_eq!(tick_label(2.5e-7, 0.0), "2.5e-7");
         assert_eq!(tick_label(100000.0, 0.0), "1e5");
+        assert_eq!(tick_label(10000.0, 0.0), "1e4");
+        assert_eq!(tick_label(2500.0, 0.0), "2500");
     }
 
     #[test]

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    ch07_matching_loss_to_task::CHAPTER.main()
+}
