@@ -6,3 +6,4 @@ pub mod bench;
 pub mod book;
 pub mod chapters;
 pub mod lab;
+pub mod links;

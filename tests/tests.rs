@@ -2,5 +2,6 @@
 
 mod chapters;
 mod lab;
+mod offline;
 mod shape;
 mod tidy;

@@ -2,7 +2,9 @@
 //! book's sources, checks its text against the pinned snapshots, and renders
 //! the HTML with mdBook (pinned through Cargo.lock, no global install). The
 //! dev profile is the one to use: it is the build `cargo test` also uses, and
-//! it optimises the crates that do arithmetic.
+//! it optimises the crates that do arithmetic. When book.toml sets
+//! `git-repository-url`, the pages' links to source files are rewritten to
+//! point at the repository (`act_loss_book::links`).
 //!
 //! `book print CHAPTER` prints one chapter's text, as `cargo run -p CHAPTER` does.
 
@@ -11,6 +13,7 @@ use std::time::Instant;
 
 use act_loss_book::book::BookDir;
 use act_loss_book::chapters;
+use act_loss_book::links;
 use clap::{Parser, Subcommand};
 
 /// Build the book: fresh plots, checked outputs, rendered HTML.
@@ -103,6 +106,11 @@ fn build() -> anyhow::Result<()> {
     let md = mdbook_driver::MDBook::load(book.root())?;
     md.build()?;
     println!("rendered HTML in {:.2} s", t.elapsed().as_secs_f64());
+    // With `git-repository-url` set, source links point at the repository.
+    if let Some(url) = links::repository_url(&md.config)? {
+        let n = links::rewrite_dir(&md.build_dir_for("html"), &url)?;
+        println!("{n} source links point at {url}/blob/{}/", links::BRANCH);
+    }
     println!(
         "the book is at {} (built in {:.2} s)",
         book.html().join("index.html").display(),
