@@ -42,9 +42,19 @@ fn every_chapter_crate_has_the_same_shape() {
             ch.name()
         );
         let tests = rust_files(&dir.join("tests"));
-        for file in ["snapshots.rs", "claims.rs"] {
+        for file in ["main.rs", "snapshots.rs", "claims.rs"] {
             assert!(tests.contains(file), "{}: no tests/{file}", ch.name());
         }
+        // One test binary per chapter: fewer links in a cold build.
+        let harness = read(&dir.join("tests/main.rs"));
+        let manifest = read(&dir.join("Cargo.toml"));
+        assert!(
+            harness.contains("mod claims;")
+                && harness.contains("mod snapshots;")
+                && manifest.contains("autotests = false"),
+            "{}: tests/main.rs must hold claims and snapshots as modules of one test binary",
+            ch.name()
+        );
 
         let crate_name = ch.name().replace('-', "_");
         let main = read(&dir.join("src/main.rs"));
