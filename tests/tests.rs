@@ -1,6 +1,7 @@
 //! The workspace's integration tests, one module per topic (one binary: fast to link).
 
 mod chapters;
+mod common;
 mod lab;
 mod offline;
 mod shape;

@@ -4,26 +4,11 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use act_loss_book::book::{BookDir, read_snapshot};
+use act_loss_book::book::read_snapshot;
 use act_loss_book::chapters;
-use shared::chapter::{AnyChapter, Output};
 
-fn book() -> BookDir {
-    BookDir::find().expect("the tests run inside the book's repository")
-}
-
-/// Every chapter's output at its default flags, run once for all the checks.
-fn outputs() -> &'static [(&'static dyn AnyChapter, Output)] {
-    static OUTPUTS: OnceLock<Vec<(&'static dyn AnyChapter, Output)>> = OnceLock::new();
-    OUTPUTS.get_or_init(|| {
-        chapters::all()
-            .into_iter()
-            .map(|ch| (ch, ch.output().expect("the chapter runs")))
-            .collect()
-    })
-}
+use crate::common::{book, outputs};
 
 fn page_of(name: &str) -> String {
     read(&book().src().join(format!("{name}.md")))
