@@ -37,7 +37,7 @@ pub struct NanStudy {
     pub base_rate_loss: f64,
 }
 
-/// The network: 4 inputs, two hidden ReLU layers of 32, 1 logit; PyTorch's
+/// The network: 4 inputs, two hidden ReLU layers of 16 (32 units), 1 logit; PyTorch's
 /// default initialisation with every weight and bias times `scale`.
 pub fn model(scale: f64, seed: u64) -> Result<Mlp> {
     let mlp = Mlp::new(
