@@ -489,6 +489,32 @@ fn eaten_escapes(math: &str) -> Vec<String> {
     found
 }
 
+/// Math opened with one backslash, `\(`, reaches the page as a plain
+/// parenthesis: the book writes `\\(`. Returns each such opening, outside
+/// code.
+fn single_backslash_math(page: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for text in page.split("```").step_by(2) {
+        for prose in text.split('`').step_by(2) {
+            let chars: Vec<char> = prose.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                let run = chars[i..].iter().take_while(|&&c| c == '\\').count();
+                if run == 0 {
+                    i += 1;
+                    continue;
+                }
+                if run % 2 == 1 && matches!(chars.get(i + run), Some('(' | '[')) {
+                    let to = (i + run + 16).min(chars.len());
+                    found.push(chars[i..to].iter().collect());
+                }
+                i += run;
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn no_math_escape_is_eaten_by_markdown() {
     let mut spans = 0;
@@ -497,6 +523,12 @@ fn no_math_escape_is_eaten_by_markdown() {
         if path.extension().is_none_or(|e| e != "md") {
             continue;
         }
+        let single = single_backslash_math(&read(&path));
+        assert!(
+            single.is_empty(),
+            "{}: math opened with one backslash shows as plain text: {single:?}; write \\\\(",
+            path.display()
+        );
         for math in math_spans(&read(&path)) {
             let eaten = eaten_escapes(&math);
             assert!(
@@ -516,6 +548,8 @@ fn eaten_escapes_are_found_and_doubled_ones_pass() {
     assert!(eaten_escapes(r"(1 - y)\\, z + \frac{a}{b}").is_empty());
     assert_eq!(eaten_escapes(r"\{ x \}").len(), 2);
     assert!(eaten_escapes(r"n\_{\text{in}}").is_empty());
+    assert_eq!(single_backslash_math(r"a \\( x \\) and \(y\)").len(), 1);
+    assert!(single_backslash_math(r"`\(` in code, \\[ z \\]").is_empty());
     assert_eq!(
         math_spans(r"a \\( x \\) b \\[ y \\] ``` \\( z \\) ```"),
         vec![" x ", " y "]
