@@ -13,10 +13,10 @@
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from './inspect.mjs';
+import { serve, launch } from './chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -63,29 +63,6 @@ function promises(page) {
     };
 }
 
-// ------------------------------------------------- a loopback static server
-
-const MIME = {
-    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-    '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
-    '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.txt': 'text/plain',
-    '.ico': 'image/x-icon',
-};
-
-function serve(dir) {
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url, 'http://127.0.0.1');
-        let file = path.join(dir, decodeURIComponent(url.pathname));
-        if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
-        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-        fs.readFile(file, (err, data) => {
-            if (err) { res.writeHead(404).end('not found'); return; }
-            res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
-            res.end(data);
-        });
-    });
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 // Mean relative luminance (0 black … 1 white) of a PNG, decoded in the page.
 async function meanLuminance(page, png) {
@@ -204,15 +181,7 @@ async function main() {
 
     const server = await serve(htmlDir);
     const base = `http://127.0.0.1:${server.address().port}`;
-    const browser = await chromium.launch({
-        executablePath,
-        headless: true,
-        args: [
-            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-            '--disable-dev-shm-usage',
-        ],
-    });
+    const browser = await launch(chromium, executablePath);
     console.log(`Chromium ${browser.version()}, ${pages.length} pages × ${MODES.length} modes + print.html, screenshots in ${path.relative(root, shotDir) || '.'}`);
 
     let passed = 0;

@@ -9,10 +9,10 @@
 // <repo>/book/html), PDF (default <repo>/target/handout/act-loss-book.pdf).
 
 import fs from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serve, launch } from '../browser-check/chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -29,27 +29,6 @@ const MARGIN = { top: '15mm', bottom: '18mm', left: '12mm', right: '12mm' };
 const TEXT_WIDTH_PX = Math.floor(((210 - 24) / 25.4) * 96);
 const MATHJAX_TIMEOUT_MS = 60000;
 
-const MIME = {
-    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-    '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
-    '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.ico': 'image/x-icon',
-};
-
-// A static server on 127.0.0.1 for book/html (as tools/browser-check serves it).
-function serve(dir) {
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url, 'http://127.0.0.1');
-        let file = path.join(dir, decodeURIComponent(url.pathname));
-        if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
-        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-        fs.readFile(file, (err, data) => {
-            if (err) { res.writeHead(404).end('not found'); return; }
-            res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
-            res.end(data);
-        });
-    });
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 async function main() {
     const started = Date.now();
@@ -63,16 +42,7 @@ async function main() {
     }
     const server = await serve(htmlDir);
     const base = `http://127.0.0.1:${server.address().port}`;
-    // the same flags as tools/browser-check/check.mjs
-    const browser = await chromium.launch({
-        executablePath,
-        headless: true,
-        args: [
-            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-            '--disable-dev-shm-usage',
-        ],
-    });
+    const browser = await launch(chromium, executablePath);
     const problems = [];
     try {
         const context = await browser.newContext({
