@@ -24,6 +24,7 @@ use candle_core::Result;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{self, CommonArgs};
+use crate::exercise::{self, Exercise};
 use crate::plot::Plot;
 
 /// One part of a chapter's printed output.
@@ -60,6 +61,9 @@ pub struct Chapter<O: 'static, R: 'static> {
     pub sections: &'static [Section<R>],
     /// Draws the chapter's plots from its report.
     pub plots: fn(&R) -> Result<Vec<Plot>>,
+    /// The workshop's exercises in this chapter (`src/exercises.rs`); the
+    /// binary runs them in a last section, "Your turn".
+    pub exercises: &'static [Exercise],
 }
 
 /// The command line of a chapter binary: the chapter's flags and the flags
@@ -190,11 +194,27 @@ impl<O: clap::Args, R> Chapter<O, R> {
         }
     }
 
+    /// The "Your turn" section: every exercise of the chapter, run (`None`
+    /// when the chapter has none). It is not one of `sections`: what it
+    /// prints depends on the participant's work, so it is pinned only with
+    /// the `solutions` feature ([`pin_your_turn!`](crate::pin_your_turn)).
+    pub fn your_turn(&self) -> Option<SectionText> {
+        (!self.exercises.is_empty()).then(|| SectionText {
+            name: YOUR_TURN,
+            title: "Your turn",
+            body: exercise::your_turn(self.name, self.exercises),
+        })
+    }
+
     fn run_binary(&self, opts: &O, common: &CommonArgs) -> Result<()> {
         let start = Instant::now();
         let report = (self.run)(opts)?;
         let computed = start.elapsed();
-        let text = join_sections(&self.section_texts(&report)?);
+        let mut sections = self.section_texts(&report)?;
+        if let Some(turn) = self.your_turn() {
+            sections.push(turn);
+        }
+        let text = join_sections(&sections);
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.flush()?;
@@ -226,6 +246,9 @@ impl<O: clap::Args, R> Chapter<O, R> {
     }
 }
 
+/// The name of the "Your turn" section, in its snapshot's file name.
+pub const YOUR_TURN: &str = "your-turn";
+
 /// What the book build and the workspace tests need from any chapter,
 /// whatever its flags and report types.
 pub trait AnyChapter: Sync {
@@ -239,6 +262,10 @@ pub trait AnyChapter: Sync {
     /// the program name); `--help` and `--version` count as accepted. The
     /// tidy test runs every flag a page suggests through this.
     fn check_flags(&self, args: &[&str]) -> std::result::Result<(), clap::Error>;
+    /// The chapter's workshop exercises.
+    fn exercises(&self) -> &'static [Exercise];
+    /// The "Your turn" section, run now.
+    fn your_turn(&self) -> Option<SectionText>;
 }
 
 impl<O: clap::Args, R> AnyChapter for Chapter<O, R> {
@@ -265,6 +292,14 @@ impl<O: clap::Args, R> AnyChapter for Chapter<O, R> {
             Err(e) => Err(e),
         }
     }
+
+    fn exercises(&self) -> &'static [Exercise] {
+        self.exercises
+    }
+
+    fn your_turn(&self) -> Option<SectionText> {
+        Chapter::your_turn(self)
+    }
 }
 
 /// Pins every section of a chapter with insta, as
@@ -285,6 +320,24 @@ macro_rules! pin_sections {
             for s in ch.sections().expect("the chapter runs") {
                 ::insta::assert_snapshot!(format!("{}__{}", ch.name(), s.name), s.body);
             }
+        });
+    }};
+}
+
+/// Pins a chapter's "Your turn" section, as `CHAPTER__your-turn.snap`. Call
+/// it from the chapter's snapshot test under `#[cfg(feature = "solutions")]`:
+/// with the reference solutions the section is fixed, and the page includes
+/// it to show what a solved exercise prints.
+#[macro_export]
+macro_rules! pin_your_turn {
+    ($chapter:expr) => {{
+        let ch: &dyn $crate::chapter::AnyChapter = &$chapter;
+        let turn = ch.your_turn().expect("the chapter has exercises");
+        let mut settings = ::insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.bind(|| {
+            ::insta::assert_snapshot!(format!("{}__{}", ch.name(), turn.name), turn.body);
         });
     }};
 }

@@ -14,12 +14,14 @@
 //! - [`guide`]: the decision guide's table, task by task;
 //! - [`table`] and [`plot`]: aligned text tables and SVG line charts;
 //! - [`chapter`]: the sections-and-plots shape every chapter crate shares;
-//! - [`cli`]: flags, exit codes and plot files for the chapter binaries.
+//! - [`cli`]: flags, exit codes and plot files for the chapter binaries;
+//! - [`exercise`]: the workshop's exercises, their checks and hints.
 
 pub mod activations;
 pub mod chapter;
 pub mod cli;
 pub mod data;
+pub mod exercise;
 pub mod grad;
 pub mod guide;
 pub mod losses;

@@ -67,6 +67,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
+    exercises: &[],
 };
 
 /// Everything the chapter computes, once; the sections print it and the

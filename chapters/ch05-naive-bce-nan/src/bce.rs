@@ -45,6 +45,17 @@ impl Bce {
 }
 // ANCHOR_END: losses
 
+impl Bce {
+    /// The name the chapter prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Bce::Naive => "naive_bce (sigmoid, then log)",
+            Bce::CandleNn => "candle_nn binary_cross_entropy_with_logit",
+            Bce::Stable => "bce_with_logits (stable)",
+        }
+    }
+}
+
 /// One logit through every loss, in f32.
 pub struct SideBySide {
     pub sigmoid: f64,

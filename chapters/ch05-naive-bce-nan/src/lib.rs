@@ -7,7 +7,8 @@
 //! the stable form, and trains the same model with both.
 //!
 //! `bce.rs`, `scan.rs`, `pytorch.rs`, `multiclass.rs` and `training.rs`
-//! compute, this file prints, `plots.rs` draws.
+//! compute, this file prints, `plots.rs` draws; `exercises.rs` is the
+//! workshop's, with `checks.rs` and (feature `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -18,13 +19,17 @@ use shared::plot::linspace;
 use shared::table::{Table, f4, fixed, pct, sci};
 
 pub mod bce;
+pub mod checks;
+pub mod exercises;
 pub mod multiclass;
 pub mod plots;
 pub mod pytorch;
 pub mod scan;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 pub mod training;
 
-use bce::{Agreement, Bce, LossCurve, SWEEP, SideBySide, Sweep};
+use bce::{Agreement, LossCurve, SWEEP, SideBySide, Sweep};
 use multiclass::{MultiClassRow, MultiClassThresholds};
 use pytorch::PytorchRow;
 use scan::{ClosedForms, StableFar, Threshold};
@@ -60,10 +65,10 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
+    exercises: checks::EXERCISES,
 };
 
-/// Everything the chapter computes, once; the sections print it and the
-/// plots draw it.
+/// Everything the chapter computes, once: the sections print it, the plots draw it.
 pub struct Report {
     pub opts: Options,
     /// `--logit` through every loss.
@@ -151,14 +156,9 @@ fn print_side_by_side(r: &Report, out: &mut dyn Write) -> Result<()> {
     )?;
     let mut table = Table::new(&["target", "loss function", "loss", "d loss / dz"]);
     for row in &s.rows {
-        let name = match row.bce {
-            Bce::Naive => "naive_bce (sigmoid, then log)",
-            Bce::CandleNn => "candle_nn binary_cross_entropy_with_logit",
-            Bce::Stable => "bce_with_logits (stable)",
-        };
         table.row(&[
             format!("y = {}", row.y),
-            name.to_string(),
+            row.bce.label().to_string(),
             f4(row.loss),
             f4(row.grad),
         ]);

@@ -74,6 +74,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
+    exercises: &[],
 };
 
 /// The checks that need several flags at once.

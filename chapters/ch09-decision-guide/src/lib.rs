@@ -42,6 +42,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
+    exercises: &[],
 };
 
 /// Everything the chapter computes, once.

@@ -31,6 +31,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
+    exercises: &[],
 };
 
 /// One behaviour: what Candle gives now, and what PyTorch 2.15.0 gives for the

@@ -1,0 +1,154 @@
+//! The checks behind `cargo exercise` for this chapter: each runs a function
+//! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`) on
+//! the inputs that break the naive forms, and compares it with the library.
+
+use candle_core::{D, DType, Device, Result, Tensor, Var};
+use shared::activations::{log_softmax, naive_softmax, sigmoid, to_f64_vec};
+use shared::exercise::{Exercise, compare};
+use shared::losses::{bce_with_logits_elementwise, naive_bce_elementwise};
+use shared::table::{f4, fixed, sci};
+
+#[cfg(not(feature = "solutions"))]
+use crate::exercises as answers;
+#[cfg(feature = "solutions")]
+use crate::solutions as answers;
+
+/// This chapter's exercises, in the order of its page.
+pub static EXERCISES: &[Exercise] = &[
+    Exercise {
+        id: "stable-bce",
+        title: "binary cross-entropy that cannot overflow",
+        function: "stable_bce",
+        hint: "−log σ(z) = log(1 + e^(−z)) and −log(1 − σ(z)) = z + log(1 + e^(−z)).\n\
+               Combine them, and split z into max(z, 0) and the rest, so that the only\n\
+               exponential left is e^(−|z|), which is at most 1 for every z.",
+        check: || stable_bce(answers::stable_bce),
+        check_exercise: || stable_bce(crate::exercises::stable_bce),
+    },
+    Exercise {
+        id: "log-softmax",
+        title: "log-softmax that cannot overflow",
+        function: "log_softmax",
+        hint: "log softmax(z)ᵢ = zᵢ − log Σⱼ e^(zⱼ), and it does not change when every zⱼ\n\
+               moves by the same m. With m = max z the largest term is e^0 = 1, so the sum\n\
+               is between 1 and the number of classes: no overflow, and log of it is safe.",
+        check: || log_softmax_check(answers::log_softmax),
+        check_exercise: || log_softmax_check(crate::exercises::log_softmax),
+    },
+];
+
+type Bce = fn(&Tensor, &Tensor) -> Result<Tensor>;
+
+fn err(e: candle_core::Error) -> String {
+    format!("it returned an error: {e}")
+}
+
+/// Logits from −100 to 100 (σ rounds to 0 or 1 at both ends in f32), each
+/// with y = 0 and y = 1: the loss, and its gradient against σ(z) − y.
+fn stable_bce(f: Bce) -> std::result::Result<String, String> {
+    let zs = [-100.0f32, -17.0, -3.0, 0.0, 3.0, 17.0, 100.0];
+    let (z, y): (Vec<f32>, Vec<f32>) = zs.iter().flat_map(|&z| [(z, 0.0), (z, 1.0)]).unzip();
+    let labels: Vec<String> = z
+        .iter()
+        .zip(&y)
+        .map(|(z, y)| format!("z = {z}, y = {y}"))
+        .collect();
+    let dev = Device::Cpu;
+    let z = Var::from_tensor(&Tensor::new(z.as_slice(), &dev).map_err(err)?).map_err(err)?;
+    let y = Tensor::new(y.as_slice(), &dev).map_err(err)?;
+    let loss = f(z.as_tensor(), &y).map_err(err)?;
+    if loss.dims() != z.dims() {
+        return Err(format!(
+            "the loss has shape {:?}; one loss per element, shape {:?}, is expected \
+             (no mean: reduction=\"none\")",
+            loss.dims(),
+            z.dims()
+        ));
+    }
+    let want = bce_with_logits_elementwise(z.as_tensor(), &y, None).map_err(err)?;
+    let (got, want) = (
+        to_f64_vec(&loss).map_err(err)?,
+        to_f64_vec(&want).map_err(err)?,
+    );
+    // 1e-6 absolute: log(1 + e^(-17)) rounds to 0 in f32 unless written with log1p.
+    compare("the loss", &labels, &got, &want, 1e-6)?;
+    // The gradient of the sum, away from the kink at z = 0: σ(z) − y.
+    let grads = loss.sum_all().and_then(|s| s.backward()).map_err(err)?;
+    let g = grads
+        .get(&z)
+        .ok_or("the loss does not depend on the logits (no gradient reached them)")?;
+    let want_g = (sigmoid(z.as_tensor()).map_err(err)? - &y).map_err(err)?;
+    let keep: Vec<usize> = (0..labels.len()).filter(|&i| i / 2 != 3).collect();
+    fn pick<T: Clone>(keep: &[usize], v: &[T]) -> Vec<T> {
+        keep.iter().map(|&i| v[i].clone()).collect()
+    }
+    let g = to_f64_vec(g).map_err(err)?;
+    compare(
+        "the gradient",
+        &pick(&keep, &labels),
+        &pick(&keep, &g),
+        &pick(&keep, &to_f64_vec(&want_g).map_err(err)?),
+        1e-6,
+    )?;
+    let naive = to_f64_vec(&naive_bce_elementwise(z.as_tensor(), &y).map_err(err)?).map_err(err)?;
+    Ok(format!(
+        "z = 17, y = 1: loss {} (library {}, naive form {})\n\
+         z = 100, y = 0: loss {}, gradient {} (naive form {})\n\
+         z = -100, y = 1: loss {} (naive form {})",
+        sci(got[11]),
+        sci(want[11]),
+        f4(naive[11]),
+        f4(got[12]),
+        f4(g[12]),
+        f4(naive[12]),
+        f4(got[1]),
+        f4(naive[1])
+    ))
+}
+
+type LogSoftmax = fn(&Tensor) -> Result<Tensor>;
+
+/// Rows whose logits differ by 2000 in f32: the naive form gives −∞ and NaN.
+fn log_softmax_check(f: LogSoftmax) -> std::result::Result<String, String> {
+    let rows = [
+        [1000.0f32, 0.0, -1000.0],
+        [1.0, 2.0, 3.0],
+        [-90.0, -90.0, -90.0],
+    ];
+    let z = Tensor::new(&rows, &Device::Cpu).map_err(err)?;
+    let got = f(&z).map_err(err)?;
+    if got.dims() != z.dims() {
+        return Err(format!(
+            "the result has shape {:?}, expected {:?}",
+            got.dims(),
+            z.dims()
+        ));
+    }
+    let want = log_softmax(&z, D::Minus1).map_err(err)?;
+    let labels: Vec<String> = (0..9)
+        .map(|i| format!("row {}, class {}", i / 3, i % 3))
+        .collect();
+    let got = to_f64_vec(&got.to_dtype(DType::F64).map_err(err)?).map_err(err)?;
+    compare(
+        "log softmax",
+        &labels,
+        &got,
+        &to_f64_vec(&want).map_err(err)?,
+        1e-5,
+    )?;
+    let naive = naive_softmax(&z, D::Minus1)
+        .and_then(|p| p.log())
+        .map_err(err)?;
+    let naive = to_f64_vec(&naive).map_err(err)?;
+    let row = |v: &[f64], r: usize, d: usize| {
+        let cells: Vec<String> = v[3 * r..3 * r + 3].iter().map(|&x| fixed(x, d)).collect();
+        format!("[{}]", cells.join(", "))
+    };
+    Ok(format!(
+        "logits [1000, 0, -1000]: {} (naive form {})\n\
+         logits [1, 2, 3]:        {}",
+        row(&got, 0, 1),
+        row(&naive, 0, 1),
+        row(&got, 1, 4)
+    ))
+}

@@ -1,0 +1,276 @@
+//! Workshop exercises, checked the way rustlings checks them.
+//!
+//! An exercise is a function in a chapter crate's `src/exercises.rs` whose
+//! body is a `// TODO` and a `todo!()`. The participant writes the body; a
+//! check compares it with the library on the inputs that matter (the kink,
+//! the overflow, the empty class) and either shows what it computes or says
+//! what is wrong, with a hint written for that exercise.
+//!
+//! The chapter calls its exercises through `answers`, which is the
+//! participant's `exercises` module, or with the crate's `solutions` feature
+//! the reference `solutions` module. So:
+//!
+//! - `cargo exercise ID` (an alias for the root package's `exercise` binary)
+//!   checks one exercise and prints its hint when it is not right yet;
+//! - the chapter binary prints a last section, "Your turn", that runs every
+//!   exercise of the chapter, and says "not done yet" for the unsolved ones
+//!   while the rest of the chapter prints as usual;
+//! - each chapter's tests have one `exercise_…` test per exercise, ignored
+//!   unless the `solutions` feature is on; the README's test command turns it
+//!   on, so the checks run against the reference solutions and cannot rot;
+//! - with the feature on, the workspace tests also run every check on the
+//!   untouched `exercises` module and require it to fail.
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+/// What a check returns: `Ok` with what the function computed, in a line or
+/// two for the reader, or `Err` saying what is wrong.
+pub type Check = fn() -> Result<String, String>;
+
+/// One exercise.
+pub struct Exercise {
+    /// What a participant types: `cargo exercise stable-bce`. Unique in the book.
+    pub id: &'static str,
+    /// What the exercise teaches, in a few words.
+    pub title: &'static str,
+    /// The function to write, in the chapter's `src/exercises.rs`.
+    pub function: &'static str,
+    /// Printed when the check fails: written for this exercise.
+    pub hint: &'static str,
+    /// The check, run on the function the chapter uses: the participant's,
+    /// or the reference one with the `solutions` feature.
+    pub check: Check,
+    /// The same check, run on the participant's `exercises` module whatever
+    /// the features: the workspace tests require it to fail while the file
+    /// is untouched.
+    pub check_exercise: Check,
+}
+
+/// What happened when a check ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The function gives the library's answers; what it computed.
+    Solved(String),
+    /// The body is still `todo!()`.
+    Todo,
+    /// It returned something else, an error, or panicked: why.
+    Wrong(String),
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent on threads running a
+/// check (their panic becomes an [`Outcome`]) and otherwise does what the
+/// previous hook did.
+fn quiet_panics_in_checks() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs a check, turning a panic into an outcome: `todo!()` is
+/// [`Outcome::Todo`], any other panic is [`Outcome::Wrong`].
+pub fn attempt(check: Check) -> Outcome {
+    quiet_panics_in_checks();
+    QUIET.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(check));
+    QUIET.with(|q| q.set(false));
+    match result {
+        Ok(Ok(shown)) => Outcome::Solved(shown),
+        Ok(Err(why)) => Outcome::Wrong(why),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            if msg.starts_with("not yet implemented") {
+                Outcome::Todo
+            } else {
+                Outcome::Wrong(format!("it panicked: {msg}"))
+            }
+        }
+    }
+}
+
+/// Where a chapter's exercises live, relative to the repository's root.
+pub fn file_of(chapter: &str) -> String {
+    format!("chapters/{chapter}/src/exercises.rs")
+}
+
+/// The command that checks one exercise.
+pub fn command(ex: &Exercise) -> String {
+    format!("cargo exercise {}", ex.id)
+}
+
+/// What the check command prints for an outcome: one line when solved, the
+/// problem and the hint otherwise.
+pub fn verdict(chapter: &str, ex: &Exercise, outcome: &Outcome) -> String {
+    let file = file_of(chapter);
+    let f = ex.function;
+    let mut out = match outcome {
+        Outcome::Solved(shown) => {
+            return format!("✓ {}: {} — solved.\n{}\n", ex.id, ex.title, indent(shown));
+        }
+        Outcome::Todo => format!(
+            "✗ {}: {} — not done yet.\n  Write the body of `{f}` in {file}: replace its `todo!()`.\n",
+            ex.id, ex.title
+        ),
+        Outcome::Wrong(why) => format!(
+            "✗ {}: {} — not right yet.\n  `{f}` in {file}:\n{}\n",
+            ex.id,
+            ex.title,
+            indent(why)
+        ),
+    };
+    out.push_str("  Hint:\n");
+    out.push_str(&indent(&format!("  {}", ex.hint.replace('\n', "\n  "))));
+    out.push('\n');
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The chapter's last section, "Your turn": each exercise, run. A solved one
+/// shows what it computes; an unsolved one says so and names the command,
+/// and the rest of the chapter prints as usual.
+pub fn your_turn(chapter: &str, exercises: &[Exercise]) -> String {
+    let mut out = String::new();
+    for ex in exercises {
+        match attempt(ex.check) {
+            Outcome::Solved(shown) => {
+                out.push_str(&format!(
+                    "✓ {} ({}): solved\n{}\n",
+                    ex.id,
+                    ex.function,
+                    indent(&shown)
+                ));
+            }
+            Outcome::Todo => out.push_str(&format!(
+                "· {} ({}): not done yet: write it in {}\n  and check it with `{}`\n",
+                ex.id,
+                ex.function,
+                file_of(chapter),
+                command(ex)
+            )),
+            Outcome::Wrong(_) => out.push_str(&format!(
+                "✗ {} ({}): not right yet: `{}` says why\n",
+                ex.id,
+                ex.function,
+                command(ex)
+            )),
+        }
+    }
+    out
+}
+
+/// For a chapter's `exercise_…` test: panics with the verdict (problem and
+/// hint) unless the exercise `id` of `chapter` is solved.
+pub fn assert_solved(chapter: &dyn crate::chapter::AnyChapter, id: &str) {
+    let ex = chapter
+        .exercises()
+        .iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("{} has no exercise {id}", chapter.name()));
+    let outcome = attempt(ex.check);
+    if !matches!(outcome, Outcome::Solved(_)) {
+        panic!("\n{}", verdict(chapter.name(), ex, &outcome));
+    }
+}
+
+/// Compares a participant's numbers with the library's, element by element:
+/// each must be within `tol` of the expected one, relative to its size
+/// (absolute below 1), and NaN or an infinity only where one is expected.
+/// `labels[i]` says where element `i` was computed (`"z = 17, y = 1"`).
+pub fn compare(
+    what: &str,
+    labels: &[String],
+    got: &[f64],
+    want: &[f64],
+    tol: f64,
+) -> Result<(), String> {
+    if got.len() != want.len() {
+        return Err(format!(
+            "{what}: {} numbers came back where {} were expected (check the shape)",
+            got.len(),
+            want.len()
+        ));
+    }
+    for ((label, &g), &w) in labels.iter().zip(got).zip(want) {
+        let same_special = (g.is_nan() && w.is_nan()) || (g.is_infinite() && g == w);
+        let close = (g - w).abs() <= tol * w.abs().max(1.0);
+        if !(same_special || close) {
+            return Err(format!(
+                "{what} at {label}: yours is {g:e}, the library's is {w:e}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_todo_a_wrong_answer_and_a_panic_are_told_apart() {
+        assert_eq!(attempt(|| todo!()), Outcome::Todo);
+        assert_eq!(attempt(|| todo!("later")), Outcome::Todo);
+        assert_eq!(attempt(|| Ok("4".into())), Outcome::Solved("4".into()));
+        assert_eq!(attempt(|| Err("5".into())), Outcome::Wrong("5".into()));
+        let v: Vec<u8> = Vec::new();
+        let Outcome::Wrong(why) = attempt(move || Ok(v[3].to_string())) else {
+            panic!("an index out of bounds is a wrong answer");
+        };
+        assert!(why.starts_with("it panicked: index out of bounds"), "{why}");
+    }
+
+    #[test]
+    fn compare_accepts_rounding_and_names_the_first_difference() {
+        let labels = ["a".to_string(), "b".to_string()];
+        assert!(
+            compare(
+                "loss",
+                &labels,
+                &[1.0, 100.0],
+                &[1.0 + 1e-7, 100.0001],
+                1e-5
+            )
+            .is_ok()
+        );
+        let e = compare("loss", &labels, &[1.0, f64::NAN], &[1.0, 2.0], 1e-5).unwrap_err();
+        assert_eq!(e, "loss at b: yours is NaN, the library's is 2e0");
+        assert!(compare("loss", &labels, &[1.0], &[1.0, 2.0], 1e-5).is_err());
+    }
+
+    #[test]
+    fn the_verdict_names_the_file_and_gives_the_hint() {
+        let ex = Exercise {
+            id: "demo",
+            title: "a demonstration",
+            function: "demo_fn",
+            hint: "Think of x.\nThen of y.",
+            check: || todo!(),
+            check_exercise: || todo!(),
+        };
+        let v = verdict("ch99-demo", &ex, &Outcome::Todo);
+        assert!(v.contains("chapters/ch99-demo/src/exercises.rs"), "{v}");
+        assert!(v.contains("    Think of x.\n    Then of y."), "{v}");
+        assert!(your_turn("ch99-demo", &[ex]).contains("`cargo exercise demo`"));
+    }
+}
