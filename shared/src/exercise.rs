@@ -233,8 +233,7 @@ mod tests {
         assert_eq!(attempt(|| todo!("later")), Outcome::Todo);
         assert_eq!(attempt(|| Ok("4".into())), Outcome::Solved("4".into()));
         assert_eq!(attempt(|| Err("5".into())), Outcome::Wrong("5".into()));
-        let v: Vec<u8> = Vec::new();
-        let Outcome::Wrong(why) = attempt(move || Ok(v[3].to_string())) else {
+        let Outcome::Wrong(why) = attempt(|| Ok(Vec::<u8>::new()[3].to_string())) else {
             panic!("an index out of bounds is a wrong answer");
         };
         assert!(why.starts_with("it panicked: index out of bounds"), "{why}");
