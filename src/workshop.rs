@@ -46,3 +46,244 @@ pub fn overview() -> (String, usize) {
     ));
     (out, solved)
 }
+
+/// One block of a session: a page to read and run, with minutes for the
+/// talk and the live runs, and minutes for each of its exercises.
+pub struct Block {
+    /// A chapter crate (its page), or a page of the book (`workshop`).
+    pub page: &'static str,
+    /// What happens, in a few words.
+    pub what: &'static str,
+    /// Minutes for the talk, the predict-the-output question and the runs.
+    pub minutes: u32,
+    /// Each exercise of the block, by id, with its minutes.
+    pub exercises: &'static [(&'static str, u32)],
+}
+
+/// Every block a session can use, with its minutes: the one place they are
+/// kept. The agendas pick blocks from here and [`render`] adds them up.
+pub const BLOCKS: &[Block] = &[
+    Block {
+        page: "workshop",
+        what: "welcome; `cargo exercise` lists the exercises",
+        minutes: 5,
+        exercises: &[],
+    },
+    Block {
+        page: "ch00-candle-basics",
+        what: "tensors, Result, Var and GradStore",
+        minutes: 10,
+        exercises: &[("accuracy", 8), ("var-gradient", 8)],
+    },
+    Block {
+        page: "ch01-activation-shapes",
+        what: "the shapes and their derivatives",
+        minutes: 10,
+        exercises: &[("leaky-relu-grad", 8)],
+    },
+    Block {
+        page: "ch02-vanishing-gradients",
+        what: "gradients shrink layer by layer",
+        minutes: 12,
+        exercises: &[("layer-grad-norms", 10)],
+    },
+    Block {
+        page: "ch03-regression-losses",
+        what: "MSE, MAE, Huber and outliers",
+        minutes: 10,
+        exercises: &[("huber-grad", 10)],
+    },
+    Block {
+        page: "ch04-loss-task-mismatch",
+        what: "MSE on class labels",
+        minutes: 10,
+        exercises: &[("sigmoid-mse-grad", 8)],
+    },
+    Block {
+        page: "ch05-naive-bce-nan",
+        what: "the NaN, found and removed",
+        minutes: 12,
+        exercises: &[("stable-bce", 12), ("log-softmax", 8)],
+    },
+    Block {
+        page: "ch06-class-weighting",
+        what: "weights, pos_weight, focal loss",
+        minutes: 10,
+        exercises: &[("weighted-ce-mean", 10), ("focal-term", 10)],
+    },
+    Block {
+        page: "ch07-matching-loss-to-task",
+        what: "six tasks, one loop",
+        minutes: 10,
+        exercises: &[("train-step", 12)],
+    },
+    Block {
+        page: "ch08-common-errors",
+        what: "the errors, reproduced and fixed",
+        minutes: 8,
+        exercises: &[("clip-grad-norm", 10), ("column-mse", 8)],
+    },
+    Block {
+        page: "ch09-decision-guide",
+        what: "the decision guide, on the wall",
+        minutes: 5,
+        exercises: &[],
+    },
+    Block {
+        page: "break",
+        what: "break",
+        minutes: 15,
+        exercises: &[],
+    },
+    Block {
+        page: "wrap-up",
+        what: "questions; what to try at home",
+        minutes: 5,
+        exercises: &[],
+    },
+];
+
+/// What an agenda takes from a block: all of its exercises, some, or none.
+pub enum Take {
+    All,
+    Only(&'static [&'static str]),
+    TalkOnly,
+}
+
+/// A session: blocks in order, by page.
+pub struct Agenda {
+    pub name: &'static str,
+    pub blocks: &'static [(&'static str, Take)],
+}
+
+/// The 90-minute session: the NaN and the weights, with one exercise each,
+/// around the activations and the errors.
+pub const NINETY_MINUTES: Agenda = Agenda {
+    name: "90 minutes",
+    blocks: &[
+        ("workshop", Take::All),
+        ("ch01-activation-shapes", Take::All),
+        ("ch05-naive-bce-nan", Take::Only(&["stable-bce"])),
+        ("ch06-class-weighting", Take::Only(&["weighted-ce-mean"])),
+        ("ch08-common-errors", Take::Only(&["clip-grad-norm"])),
+        ("wrap-up", Take::All),
+    ],
+};
+
+/// The half-day: every chapter and every exercise, with a break.
+pub const HALF_DAY: Agenda = Agenda {
+    name: "half a day",
+    blocks: &[
+        ("workshop", Take::All),
+        ("ch00-candle-basics", Take::All),
+        ("ch01-activation-shapes", Take::All),
+        ("ch02-vanishing-gradients", Take::All),
+        ("ch03-regression-losses", Take::All),
+        ("ch04-loss-task-mismatch", Take::All),
+        ("break", Take::All),
+        ("ch05-naive-bce-nan", Take::All),
+        ("ch06-class-weighting", Take::All),
+        ("ch07-matching-loss-to-task", Take::All),
+        ("ch08-common-errors", Take::All),
+        ("ch09-decision-guide", Take::All),
+        ("wrap-up", Take::All),
+    ],
+};
+
+/// The block for `page` in [`BLOCKS`].
+pub fn block(page: &str) -> Option<&'static Block> {
+    BLOCKS.iter().find(|b| b.page == page)
+}
+
+/// One row of a rendered agenda.
+struct Row {
+    what: String,
+    exercises: Vec<(&'static str, u32)>,
+    minutes: u32,
+}
+
+fn rows(agenda: &Agenda) -> Result<Vec<Row>, String> {
+    agenda
+        .blocks
+        .iter()
+        .map(|(page, take)| {
+            let b = block(page).ok_or_else(|| format!("{}: no block {page}", agenda.name))?;
+            let exercises: Vec<(&'static str, u32)> = match take {
+                Take::All => b.exercises.to_vec(),
+                Take::TalkOnly => Vec::new(),
+                Take::Only(ids) => ids
+                    .iter()
+                    .map(|id| {
+                        b.exercises
+                            .iter()
+                            .find(|e| e.0 == *id)
+                            .copied()
+                            .ok_or_else(|| format!("{}: {page} has no exercise {id}", agenda.name))
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            let what = match chapters::find(page) {
+                Some(_) => format!("[{}]({page}.md): {}", page_number(page), b.what),
+                None => b.what.to_string(),
+            };
+            let minutes = b.minutes + exercises.iter().map(|e| e.1).sum::<u32>();
+            Ok(Row {
+                what,
+                exercises,
+                minutes,
+            })
+        })
+        .collect()
+}
+
+/// "Chapter 5" for `ch05-…`, "Candle primer" for `ch00-…`.
+fn page_number(page: &str) -> String {
+    match page[2..4].parse::<u32>() {
+        Ok(0) => "Candle primer".to_string(),
+        Ok(n) => format!("Chapter {n}"),
+        Err(_) => page.to_string(),
+    }
+}
+
+/// The total minutes of an agenda.
+pub fn total(agenda: &Agenda) -> Result<u32, String> {
+    Ok(rows(agenda)?.iter().map(|r| r.minutes).sum())
+}
+
+/// An agenda as a Markdown table with a running clock, summed from
+/// [`BLOCKS`], and its total.
+pub fn render(agenda: &Agenda) -> Result<String, String> {
+    let mut out =
+        String::from("| start | what | exercises (minutes) | minutes |\n|---|---|---|---|\n");
+    let mut clock = 0;
+    for r in rows(agenda)? {
+        let exercises = if r.exercises.is_empty() {
+            "".to_string()
+        } else {
+            let each: Vec<String> = r
+                .exercises
+                .iter()
+                .map(|(id, m)| format!("`{id}` ({m})"))
+                .collect();
+            each.join(", ")
+        };
+        out.push_str(&format!(
+            "| {}:{:02} | {} | {} | {} |\n",
+            clock / 60,
+            clock % 60,
+            r.what,
+            exercises,
+            r.minutes
+        ));
+        clock += r.minutes;
+    }
+    let exercises: usize = rows(agenda)?.iter().map(|r| r.exercises.len()).sum();
+    out.push_str(&format!(
+        "| {}:{:02} | end: {} minutes in all, {} exercises | | |\n",
+        clock / 60,
+        clock % 60,
+        clock,
+        exercises
+    ));
+    Ok(out)
+}

@@ -186,15 +186,24 @@ fn resolved_features(args: &[&str]) -> BTreeSet<String> {
 }
 
 /// One build serves every command: `cargo run -p CHAPTER`, `cargo test -p
-/// CHAPTER`, `cargo run --bin book`/`lab` and `cargo test --workspace` resolve
-/// every dependency with the same features, so none is compiled twice. When a
+/// CHAPTER`, `cargo run --bin book`/`lab`, `cargo exercise` and `cargo test
+/// --workspace` with or without `--features solutions` resolve every
+/// dependency with the same features, so none is compiled twice. (The
+/// `solutions` feature changes only the book's own crates.) When a
 /// new dependency breaks this, the message names the line to add to
 /// workspace-hack/Cargo.toml.
 #[test]
 fn every_command_resolves_dependencies_with_the_same_features() {
-    let everything = resolved_features(&["--workspace", "--edges", "normal,build,dev"]);
+    // The README's test command.
+    let everything = resolved_features(&[
+        "--workspace",
+        "--features",
+        "solutions",
+        "--edges",
+        "normal,build,dev",
+    ]);
     let mut commands: Vec<(String, Vec<String>)> = vec![(
-        "cargo run --bin book".into(),
+        "cargo run --bin book (and cargo exercise)".into(),
         vec![
             "-p".into(),
             "act-loss-book".into(),
@@ -202,6 +211,14 @@ fn every_command_resolves_dependencies_with_the_same_features() {
             "normal,build".into(),
         ],
     )];
+    commands.push((
+        "cargo test --workspace".into(),
+        vec![
+            "--workspace".into(),
+            "--edges".into(),
+            "normal,build,dev".into(),
+        ],
+    ));
     for ch in chapters::all() {
         let p = ch.name().to_string();
         commands.push((
@@ -227,7 +244,7 @@ fn every_command_resolves_dependencies_with_the_same_features() {
     }
     assert!(
         differ.is_empty(),
-        "these dependencies get other features than under `cargo test --workspace`, so they \
+        "these dependencies get other features than under the README's test command, so they \
          would be compiled again; add them to workspace-hack/Cargo.toml with the workspace's \
          features (`cargo tree --workspace -e features -i NAME` says who enables what):\n{}",
         differ.join("\n")

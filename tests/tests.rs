@@ -4,5 +4,7 @@ mod chapters;
 mod common;
 mod lab;
 mod offline;
+mod predict;
 mod shape;
 mod tidy;
+mod workshop;

@@ -1,12 +1,15 @@
 //! The book's consistency, checked as a plain test (as rust-analyzer runs its
 //! tidy checks): every chapter has a page, every include resolves, every plot
-//! and every shown output is what the chapter produces now.
+//! and every shown output is what the chapter produces now. (The "predict the
+//! output" questions are checked in predict.rs, by
+//! `fn every_predict_question_is_answered_by_the_pinned_output`.)
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use act_loss_book::book::read_snapshot;
 use act_loss_book::chapters;
+use shared::chapter::YOUR_TURN;
 
 use crate::common::{book, outputs};
 
@@ -167,6 +170,20 @@ fn every_include_resolves_and_every_shown_output_is_current() {
                     "{}: shows another chapter's output",
                     ch.name()
                 );
+                if section == YOUR_TURN {
+                    // It prints the participant's work; with the reference
+                    // solutions it must be what the page shows.
+                    #[cfg(feature = "solutions")]
+                    assert_eq!(
+                        body.text.trim_end(),
+                        ch.your_turn()
+                            .expect("the chapter has exercises")
+                            .body
+                            .trim_end(),
+                        "{stem}: the page shows a Your turn that differs from the solutions' now"
+                    );
+                    continue;
+                }
                 let now = sections
                     .iter()
                     .find(|s| s.name == section)
