@@ -297,6 +297,7 @@ fn every_flag_a_page_suggests_is_accepted_by_its_chapter() {
     pages.push(("README.md".into(), read(&book().root().join("README.md"))));
     pages.push(("introduction.md".into(), page_of("introduction")));
     pages.push(("running.md".into(), page_of("running")));
+    pages.push(("workshop.md".into(), page_of("workshop")));
     let mut checked = 0;
     for (page_name, page) in &pages {
         // `--flag value` spans on a chapter's own page

@@ -193,3 +193,34 @@ fn the_agendas_add_up_and_are_pinned() {
         insta::assert_snapshot!("workshop__agenda-half-day", render(&HALF_DAY).unwrap());
     });
 }
+
+/// Every `cargo exercise ID` the book, the README and the exercise files
+/// suggest names a real exercise.
+#[test]
+fn every_suggested_exercise_command_names_a_real_exercise() {
+    let mut texts = vec![read("README.md"), read("CONTRIBUTING.md")];
+    for entry in std::fs::read_dir(book().src()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            texts.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    for (ch, _) in workshop::exercises() {
+        texts.push(read(&exercise::file_of(ch.name())));
+    }
+    let mut checked = 0;
+    for text in &texts {
+        for rest in text.split("cargo exercise ").skip(1) {
+            let id: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                .collect();
+            if id.is_empty() || id == "id" {
+                continue;
+            }
+            assert!(workshop::find(&id).is_some(), "`cargo exercise {id}`: no such exercise");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} exercise commands found");
+}

@@ -216,11 +216,27 @@ pub fn compare(
         let close = (g - w).abs() <= tol * w.abs().max(1.0);
         if !(same_special || close) {
             return Err(format!(
-                "{what} at {label}: yours is {g:e}, the library's is {w:e}"
+                "{what} at {label}: yours is {}, the library's is {}",
+                number(g),
+                number(w)
             ));
         }
     }
     Ok(())
+}
+
+/// A number as a message shows it: plain when it reads well at six
+/// decimals, otherwise in scientific notation; `NaN`, `inf`, `-inf`.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return crate::table::fixed(x, 0);
+    }
+    if x == 0.0 || (1e-4..1e6).contains(&x.abs()) {
+        let s = format!("{x:.6}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        return if s == "-0" { "0".to_string() } else { s.to_string() };
+    }
+    format!("{x:.4e}")
 }
 
 #[cfg(test)]
@@ -253,7 +269,11 @@ mod tests {
             .is_ok()
         );
         let e = compare("loss", &labels, &[1.0, f64::NAN], &[1.0, 2.0], 1e-5).unwrap_err();
-        assert_eq!(e, "loss at b: yours is NaN, the library's is 2e0");
+        assert_eq!(e, "loss at b: yours is NaN, the library's is 2");
+        assert_eq!(
+            [number(3.7835e-44), number(-0.25), number(100.0), number(f64::NEG_INFINITY)],
+            ["3.7835e-44", "-0.25", "100", "-inf"]
+        );
         assert!(compare("loss", &labels, &[1.0], &[1.0, 2.0], 1e-5).is_err());
     }
 
