@@ -72,8 +72,8 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "ch00-candle-basics",
         what: "tensors, Result, Var and GradStore",
-        minutes: 10,
-        exercises: &[("accuracy", 8), ("var-gradient", 8)],
+        minutes: 8,
+        exercises: &[("accuracy", 8), ("var-gradient", 6)],
     },
     Block {
         page: "ch01-activation-shapes",
@@ -84,26 +84,26 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "ch02-vanishing-gradients",
         what: "gradients shrink layer by layer",
-        minutes: 12,
+        minutes: 10,
         exercises: &[("layer-grad-norms", 10)],
     },
     Block {
         page: "ch03-regression-losses",
         what: "MSE, MAE, Huber and outliers",
-        minutes: 10,
+        minutes: 8,
         exercises: &[("huber-grad", 10)],
     },
     Block {
         page: "ch04-loss-task-mismatch",
         what: "MSE on class labels",
-        minutes: 10,
+        minutes: 8,
         exercises: &[("sigmoid-mse-grad", 8)],
     },
     Block {
         page: "ch05-naive-bce-nan",
         what: "the NaN, found and removed",
-        minutes: 12,
-        exercises: &[("stable-bce", 12), ("log-softmax", 8)],
+        minutes: 10,
+        exercises: &[("stable-bce", 12), ("log-softmax", 6)],
     },
     Block {
         page: "ch06-class-weighting",
@@ -114,7 +114,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "ch07-matching-loss-to-task",
         what: "six tasks, one loop",
-        minutes: 10,
+        minutes: 8,
         exercises: &[("train-step", 12)],
     },
     Block {
@@ -138,7 +138,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "wrap-up",
         what: "questions; what to try at home",
-        minutes: 5,
+        minutes: 7,
         exercises: &[],
     },
 ];

@@ -84,14 +84,22 @@ fn parse(block: &str, at: usize) -> Result<Question, String> {
         .unwrap()
         .trim()
         .to_string();
-    let mut choices = Vec::new();
-    for line in ask.lines().filter(|l| l.starts_with("- **")) {
-        let rest = &line[4..];
-        let letter = rest.chars().next().unwrap_or(' ');
-        let choice = rest
-            .strip_prefix(&format!("{letter}.**"))
-            .ok_or_else(|| format!("choice line `{line}` is not `- **X.** text`"))?;
-        choices.push((letter, choice.trim().to_string()));
+    // A choice is its `- **X.**` line and the indented lines that continue it.
+    let mut choices: Vec<(char, String)> = Vec::new();
+    for line in ask.lines() {
+        if let Some(rest) = line.strip_prefix("- **") {
+            let letter = rest.chars().next().unwrap_or(' ');
+            let choice = rest
+                .strip_prefix(&format!("{letter}.**"))
+                .ok_or_else(|| format!("choice line `{line}` is not `- **X.** text`"))?;
+            choices.push((letter, choice.trim().to_string()));
+        } else if line.starts_with("  ")
+            && !line.trim().is_empty()
+            && let Some(last) = choices.last_mut()
+        {
+            last.1.push(' ');
+            last.1.push_str(line.trim());
+        }
     }
     let letters: String = choices.iter().map(|c| c.0).collect();
     if !(letters == "ABC" || letters == "ABCD") {
@@ -284,7 +292,7 @@ fn every_predict_question_is_answered_by_the_pinned_output() {
 #[test]
 fn a_question_is_parsed_and_its_mistakes_are_found() {
     let page = "intro\n<div class=\"predict\">\n\n**Predict the output.** What is the mean?\n\n\
-                - **A.** 2.0365\n- **B.** 0.2909\n- **C.** NaN\n\n<details>\n<summary>Answer</summary>\n\n\
+                - **A.** 2.0365\n- **B.** 0.2909\n- **C.** a mean that is\n  NaN\n\n<details>\n<summary>Answer</summary>\n\n\
                 **B.** The chapter prints:\n\n```text\nweighted mean 0.2909 (sum 6.1094)\n```\n\n\
                 It divides 6.1094 by 21, not by 3 (2.0365).\n\n</details>\n</div>\n\
                 {{#include x/ch99__mean.snap:4:}}\n";
@@ -293,7 +301,7 @@ fn a_question_is_parsed_and_its_mistakes_are_found() {
     let q = &qs[0];
     assert_eq!(q.answer, 'B');
     assert_eq!(q.quoted, vec!["weighted mean 0.2909 (sum 6.1094)"]);
-    assert_eq!(q.choices[2], ('C', "NaN".to_string()));
+    assert_eq!(q.choices[2], ('C', "a mean that is NaN".to_string()));
     let ok = [("mean", "weighted mean 0.2909 (sum 6.1094)\nother 2.0365\n")];
     assert_eq!(problems(q, "ch99", &ok, page), Vec::<String>::new());
     // The output changed: the answer no longer holds.

@@ -225,6 +225,19 @@ pub fn compare(
     Ok(())
 }
 
+/// What a check says when the function under test returns an error:
+/// Candle's message, without the backtrace Candle appends when
+/// `RUST_BACKTRACE` is set.
+pub fn returned(e: candle_core::Error) -> String {
+    fn message(e: candle_core::Error) -> String {
+        match e {
+            candle_core::Error::WithBacktrace { inner, .. } => message(*inner),
+            e => e.to_string().lines().next().unwrap_or("").to_string(),
+        }
+    }
+    format!("it returned an error: {}", message(e))
+}
+
 /// A number as a message shows it: plain when it reads well at six
 /// decimals, otherwise in scientific notation; `NaN`, `inf`, `-inf`.
 pub fn number(x: f64) -> String {
@@ -234,7 +247,11 @@ pub fn number(x: f64) -> String {
     if x == 0.0 || (1e-4..1e6).contains(&x.abs()) {
         let s = format!("{x:.6}");
         let s = s.trim_end_matches('0').trim_end_matches('.');
-        return if s == "-0" { "0".to_string() } else { s.to_string() };
+        return if s == "-0" {
+            "0".to_string()
+        } else {
+            s.to_string()
+        };
     }
     format!("{x:.4e}")
 }
@@ -271,7 +288,12 @@ mod tests {
         let e = compare("loss", &labels, &[1.0, f64::NAN], &[1.0, 2.0], 1e-5).unwrap_err();
         assert_eq!(e, "loss at b: yours is NaN, the library's is 2");
         assert_eq!(
-            [number(3.7835e-44), number(-0.25), number(100.0), number(f64::NEG_INFINITY)],
+            [
+                number(3.7835e-44),
+                number(-0.25),
+                number(100.0),
+                number(f64::NEG_INFINITY)
+            ],
             ["3.7835e-44", "-0.25", "100", "-inf"]
         );
         assert!(compare("loss", &labels, &[1.0], &[1.0, 2.0], 1e-5).is_err());

@@ -7,7 +7,9 @@
 //! loop, `shared::nn::train`, run on a tiny seeded task.
 //!
 //! `tensors.rs`, `autograd.rs` and `training.rs` compute, `rosetta.rs` holds
-//! the PyTorch ↔ Candle ↔ shared table, this file prints, `plots.rs` draws.
+//! the PyTorch ↔ Candle ↔ shared table, this file prints, `plots.rs` draws;
+//! `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -18,8 +20,12 @@ use shared::cli::{above_to, range};
 use shared::table::{Table, f4, g};
 
 pub mod autograd;
+pub mod checks;
+pub mod exercises;
 pub mod plots;
 pub mod rosetta;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 pub mod tensors;
 pub mod training;
 
@@ -67,7 +73,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the

@@ -5,7 +5,9 @@
 //! approximation, why softmax subtracts the maximum, and what Candle and
 //! PyTorch report at a kink.
 //!
-//! `shapes.rs` computes, this file prints, `plots.rs` draws.
+//! `shapes.rs` computes, this file prints, `plots.rs` draws;
+//! `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -15,8 +17,12 @@ use shared::chapter::{Chapter, Section};
 use shared::cli::{above, range};
 use shared::table::{Table, f4, fixed, g4, sci};
 
+pub mod checks;
+pub mod exercises;
 pub mod plots;
 pub mod shapes;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 
 use shapes::{
     Curve, Derivatives, GeluComparison, Kink, MaxSlope, SoftmaxDemo, Values, compare_gelus, curve,
@@ -44,7 +50,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the

@@ -6,7 +6,9 @@
 //! alive, and which of those verdicts other weight seeds can change; and how
 //! ReLU units die after a bad start, where LeakyReLU's do not.
 //!
-//! `gradients.rs` and `dying.rs` compute, this file prints, `plots.rs` draws.
+//! `gradients.rs` and `dying.rs` compute, this file prints, `plots.rs` draws;
+//! `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -18,9 +20,13 @@ use shared::cli::{above_to, range};
 use shared::nn::Init;
 use shared::table::{Table, f4, g4, pct};
 
+pub mod checks;
 pub mod dying;
+pub mod exercises;
 pub mod gradients;
 pub mod plots;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 
 use dying::Units;
 use gradients::{ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, MaxSlope, NEAR, Spread, Verdict};
@@ -64,7 +70,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the

@@ -5,3 +5,11 @@
 fn output_is_pinned() {
     shared::pin_sections!(ch02_vanishing_gradients::CHAPTER);
 }
+
+/// The "Your turn" section with the reference solutions: what a participant
+/// sees once every exercise is solved.
+#[cfg(feature = "solutions")]
+#[test]
+fn your_turn_is_pinned_with_the_solutions() {
+    shared::pin_your_turn!(ch02_vanishing_gradients::CHAPTER);
+}

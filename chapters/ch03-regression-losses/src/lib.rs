@@ -7,7 +7,8 @@
 //!
 //! `loss.rs` defines the losses, `deliveries.rs` takes them apart on four
 //! deliveries, `training.rs` trains with them; this file prints, `plots.rs`
-//! draws.
+//! draws; `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -19,9 +20,13 @@ use shared::data;
 use shared::plot::linspace;
 use shared::table::{Table, f4, fixed, pct};
 
+pub mod checks;
 pub mod deliveries;
+pub mod exercises;
 pub mod loss;
 pub mod plots;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 pub mod training;
 
 use deliveries::{
@@ -64,7 +69,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the

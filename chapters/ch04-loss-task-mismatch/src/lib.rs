@@ -6,7 +6,9 @@
 //! on the correct side, three classes in a row).
 //!
 //! `binary.rs`, `constant.rs`, `gradients.rs` and `multiclass.rs` compute
-//! (with `setup.rs`'s data and model), this file prints, `plots.rs` draws.
+//! (with `setup.rs`'s data and model), this file prints, `plots.rs` draws;
+//! `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 use std::ops::Bound;
@@ -18,11 +20,15 @@ use shared::data::DEFAULT_SEED;
 use shared::table::{Table, f4, fixed, pct};
 
 pub mod binary;
+pub mod checks;
 pub mod constant;
+pub mod exercises;
 pub mod gradients;
 pub mod multiclass;
 pub mod plots;
 pub mod setup;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 
 use binary::{Easy, Loss, Setting, Trained};
 use constant::ConstantScan;
@@ -75,7 +81,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the

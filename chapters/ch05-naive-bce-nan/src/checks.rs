@@ -4,7 +4,7 @@
 
 use candle_core::{D, DType, Device, Result, Tensor, Var};
 use shared::activations::{log_softmax, naive_softmax, sigmoid, to_f64_vec};
-use shared::exercise::{Exercise, compare};
+use shared::exercise::{Exercise, compare, returned as err};
 use shared::losses::{bce_with_logits_elementwise, naive_bce_elementwise};
 use shared::table::{f4, fixed, sci};
 
@@ -38,10 +38,6 @@ pub static EXERCISES: &[Exercise] = &[
 ];
 
 type Bce = fn(&Tensor, &Tensor) -> Result<Tensor>;
-
-fn err(e: candle_core::Error) -> String {
-    format!("it returned an error: {e}")
-}
 
 /// Logits from −100 to 100 (σ rounds to 0 or 1 at both ends in f32), each
 /// with y = 0 and y = 1: the loss, and its gradient against σ(z) − y.

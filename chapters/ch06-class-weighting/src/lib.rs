@@ -5,7 +5,9 @@
 //! minority class on held-out data, at 0.5 and at a threshold tuned on validation data.
 //!
 //! `weighting.rs`, `focal.rs`, `experiment.rs` (with `training.rs` and
-//! `multiclass.rs`) and `scores.rs` compute, this file prints, `plots.rs` draws.
+//! `multiclass.rs`) and `scores.rs` compute, this file prints, `plots.rs` draws;
+//! `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -13,18 +15,22 @@ use candle_core::Result;
 use clap::builder::TypedValueParser;
 use shared::chapter::{Chapter, Section};
 use shared::cli::range;
-use shared::metrics::BinaryScores;
 use shared::table::{Table, f4, fixed, pct, sci};
 
+pub mod checks;
+pub mod exercises;
 pub mod experiment;
 pub mod focal;
 pub mod multiclass;
 pub mod plots;
 pub mod scores;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 pub mod training;
 pub mod weighting;
 
 use experiment::HELD_OUT;
+use scores::{rate_table, scores_row};
 
 /// The chapter's flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -74,7 +80,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// The checks that need several flags at once.
@@ -174,20 +180,6 @@ pub const SECTIONS: &[Section<Report>] = &[
         body: print_multiclass,
     },
 ];
-
-/// A table row: `first`, then precision, recall and F1 to four decimals.
-fn scores_row(first: Vec<String>, s: &BinaryScores) -> Vec<String> {
-    let mut row = first;
-    row.extend([s.precision, s.recall, s.f1].map(f4));
-    row
-}
-
-/// A table for one positive rate: its column, then `columns` (split at `|`).
-fn rate_table(rate: f64, columns: &str) -> Table {
-    let mut header = vec![format!("{} positives", pct(rate))];
-    header.extend(columns.split('|').map(str::to_string));
-    Table::new(&header)
-}
 
 fn print_weighted_mean(r: &Report, out: &mut dyn Write) -> Result<()> {
     let e = &r.weighted_mean;

@@ -6,6 +6,7 @@ use shared::metrics::{
     BinaryScores, average_precision, best_f1_threshold, binary_scores, pr_curve,
 };
 use shared::plot::linspace;
+use shared::table::{Table, f4, pct};
 
 use crate::experiment::RateResult;
 use crate::training::{BinaryRun, Method};
@@ -242,4 +243,20 @@ pub fn curves(r: &RateResult, run: &BinaryRun) -> Curves {
             .collect(),
         at_half: run.scores_at(labels, 0.5),
     }
+}
+
+/// A row of the printed tables: `first`, then precision, recall and F1 to
+/// four decimals.
+pub fn scores_row(first: Vec<String>, s: &BinaryScores) -> Vec<String> {
+    let mut row = first;
+    row.extend([s.precision, s.recall, s.f1].map(f4));
+    row
+}
+
+/// A printed table for one positive rate: its column, then `columns` (split
+/// at `|`).
+pub fn rate_table(rate: f64, columns: &str) -> Table {
+    let mut header = vec![format!("{} positives", pct(rate))];
+    header.extend(columns.split('|').map(str::to_string));
+    Table::new(&header)
 }

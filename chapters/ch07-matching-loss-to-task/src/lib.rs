@@ -7,7 +7,8 @@
 //! the last section adds how long each of the three main loops took.
 //!
 //! `tasks.rs`, `multilabel.rs`, `sequence.rs`, `calibration.rs` and
-//! `speed.rs` compute, this file prints, `plots.rs` draws.
+//! `speed.rs` compute, this file prints, `plots.rs` draws; `exercises.rs` is
+//! the workshop's, with `checks.rs` and (feature `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -17,9 +18,13 @@ use shared::cli::{above, range};
 use shared::table::{Table, f4, fixed, pct};
 
 pub mod calibration;
+pub mod checks;
+pub mod exercises;
 pub mod multilabel;
 pub mod plots;
 pub mod sequence;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 pub mod speed;
 pub mod tasks;
 
@@ -28,7 +33,7 @@ use multilabel::{MultiLabelRun, TAGS};
 use sequence::SequenceRun;
 use shared::nn::Forward;
 use speed::{Arithmetic, BiasAdd, ReluMask};
-use tasks::{BinaryRun, Fit, MultiClassRun, RegressionRun, Setup};
+use tasks::{BinaryRun, Fit, MultiClassRun, PYTORCH, RegressionRun, Setup};
 
 /// The chapter's flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -81,7 +86,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the
@@ -115,10 +120,6 @@ impl Options {
         }
     }
 }
-
-/// PyTorch 2.15.0's figures for the three tasks, from its own random data
-/// and weights: the size to expect, not the digits.
-pub const PYTORCH: [f64; 3] = [3.3368, 0.9970, 0.9080];
 
 pub fn run(opts: &Options) -> Result<Report> {
     let s = opts.setup();
@@ -183,10 +184,6 @@ pub const SECTIONS: &[Section<Report>] = &[
     },
 ];
 
-fn last(f: &Fit) -> f64 {
-    f.history.last().copied().unwrap_or(f64::NAN)
-}
-
 fn print_three(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mut t = Table::new(&[
         "task",
@@ -225,13 +222,12 @@ fn print_three(r: &Report, out: &mut dyn Write) -> Result<()> {
         ),
     ];
     for ((task, layer, loss, fit, metric, value), torch) in rows.into_iter().zip(PYTORCH) {
-        let first = fit.history.first().copied().unwrap_or(f64::NAN);
         t.row(&[
             task.to_string(),
             layer.to_string(),
             loss.to_string(),
-            f4(first),
-            f4(last(fit)),
+            f4(fit.first()),
+            f4(fit.last()),
             metric.to_string(),
             f4(value),
             f4(torch),
@@ -305,7 +301,7 @@ fn print_multilabel(r: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "final loss (mean BCE over samples and tags): {}",
-        f4(last(&m.fit))
+        f4(m.fit.last())
     )?;
     Ok(())
 }
@@ -321,7 +317,7 @@ fn print_sequence(r: &Report, out: &mut dyn Write) -> Result<()> {
         out,
         "all positions: accuracy {}, final loss {}",
         f4(s.accuracy),
-        f4(last(&s.fit))
+        f4(s.fit.last())
     )?;
     Ok(())
 }

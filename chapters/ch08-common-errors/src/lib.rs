@@ -7,7 +7,8 @@
 //!
 //! `train.rs` (the loop with clipping), `nan.rs`, `stuck.rs`, `shapes.rs`,
 //! `squash.rs`, `flat.rs` and `lr.rs` compute, this file prints, `plots.rs`
-//! draws.
+//! draws; `exercises.rs` is the workshop's, with `checks.rs` and (feature
+//! `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -17,11 +18,15 @@ use shared::chapter::{Chapter, Section};
 use shared::cli::{above, above_to, range};
 use shared::table::{Table, f4, g4, pct, sci};
 
+pub mod checks;
+pub mod exercises;
 pub mod flat;
 pub mod lr;
 pub mod nan;
 pub mod plots;
 pub mod shapes;
+#[cfg(feature = "solutions")]
+pub mod solutions;
 pub mod squash;
 pub mod stuck;
 pub mod train;
@@ -83,7 +88,7 @@ pub static CHAPTER: Chapter<Options, Report> = Chapter {
     run,
     sections: SECTIONS,
     plots: plots::plots,
-    exercises: &[],
+    exercises: checks::EXERCISES,
 };
 
 /// Everything the chapter computes, once; the sections print it and the

@@ -1,5 +1,7 @@
 //! The chapter's tests, in one binary: its headline claims, asserted on the
-//! data it prints, and its printed output, pinned section by section.
+//! data it prints; its printed output, pinned section by section; and its
+//! workshop exercises.
 
 mod claims;
+mod exercises;
 mod snapshots;
