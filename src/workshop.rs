@@ -254,7 +254,7 @@ pub fn total(agenda: &Agenda) -> Result<u32, String> {
 /// [`BLOCKS`], and its total.
 pub fn render(agenda: &Agenda) -> Result<String, String> {
     let mut out =
-        String::from("| start | what | exercises (minutes) | minutes |\n|---|---|---|---|\n");
+        String::from("| start | what | exercises (minutes each) | min |\n|---|---|---|---|\n");
     let mut clock = 0;
     for r in rows(agenda)? {
         let exercises = if r.exercises.is_empty() {
