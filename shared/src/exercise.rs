@@ -162,7 +162,7 @@ pub fn your_turn(chapter: &str, exercises: &[Exercise]) -> String {
                 ));
             }
             Outcome::Todo => out.push_str(&format!(
-                "· {} ({}): not done yet: write it in {}\n  and check it with `{}`\n",
+                "· {} ({}): not done yet\n  write it in {}\n  and check it with `{}`\n",
                 ex.id,
                 ex.function,
                 file_of(chapter),
