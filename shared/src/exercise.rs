@@ -89,17 +89,38 @@ pub fn attempt(check: Check) -> Outcome {
         Ok(Ok(shown)) => Outcome::Solved(shown),
         Ok(Err(why)) => Outcome::Wrong(why),
         Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_string());
-            if msg.starts_with("not yet implemented") {
+            if is_todo(&*payload) {
                 Outcome::Todo
             } else {
-                Outcome::Wrong(format!("it panicked: {msg}"))
+                Outcome::Wrong(format!("it panicked: {}", panic_message(&*payload)))
             }
         }
+    }
+}
+
+/// What a panic said.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
+/// Whether a panic is `todo!()`'s.
+fn is_todo(payload: &(dyn std::any::Any + Send)) -> bool {
+    panic_message(payload).starts_with("not yet implemented")
+}
+
+/// For a check that runs the function under test on several cases: runs
+/// one, and turns an error, or a panic other than `todo!()`, into a message,
+/// so that the check can say on which case it happened. `todo!()` goes on
+/// unwinding, and [`attempt`] reports it as not done yet.
+pub fn guarded<T>(f: impl FnOnce() -> candle_core::Result<T>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(returned),
+        Err(payload) if is_todo(&*payload) => std::panic::resume_unwind(payload),
+        Err(payload) => Err(format!("it panicked: {}", panic_message(&*payload))),
     }
 }
 

@@ -3,11 +3,9 @@
 //! and compares it with the library's metric or a gradient worked out by
 //! hand.
 
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-
 use candle_core::{DType, Device, Result, Tensor, Var};
 use shared::activations::to_f64_vec;
-use shared::exercise::{Exercise, compare, number, returned as err};
+use shared::exercise::{Exercise, compare, guarded, number, returned as err};
 use shared::metrics::{accuracy as library_accuracy, argmax_rows};
 use shared::table::{f4, pct};
 
@@ -84,23 +82,6 @@ fn accuracy_cases() -> Vec<Case> {
             labels: vec![0; 300],
         },
     ]
-}
-
-/// Runs `f`, turning a panic other than `todo!()` into an error message, so
-/// that the check can say on which case it happened.
-fn guarded<T>(f: impl FnOnce() -> Result<T>) -> std::result::Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r.map_err(err),
-        Err(payload) => {
-            let msg = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            if msg.starts_with("not yet implemented") {
-                resume_unwind(payload)
-            }
-            Err(format!("it panicked: {msg}"))
-        }
-    }
 }
 
 /// Each case against `shared::metrics::accuracy` on the argmax of plain rows.

@@ -3,12 +3,10 @@
 //! on the chapter's own networks and compares it with the chapter's own
 //! measurement.
 
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-
 use candle_core::Result;
 use candle_core::backprop::GradStore;
 use shared::activations::Activation;
-use shared::exercise::{Exercise, number, returned as err};
+use shared::exercise::{Exercise, guarded, number, returned as err};
 use shared::losses::mse;
 use shared::nn::{Init, Mlp};
 use shared::table::sci;
@@ -32,23 +30,6 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
     check: || layer_grad_norms(answers::layer_grad_norms),
     check_exercise: || layer_grad_norms(crate::exercises::layer_grad_norms),
 }];
-
-/// Runs `f`, turning a panic other than `todo!()` into an error message, so
-/// that the check can say on which store it happened.
-fn guarded<T>(f: impl FnOnce() -> Result<T>) -> std::result::Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r.map_err(err),
-        Err(payload) => {
-            let msg = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            if msg.starts_with("not yet implemented") {
-                resume_unwind(payload)
-            }
-            Err(format!("it panicked: {msg}"))
-        }
-    }
-}
 
 type Norms = fn(&Mlp, &GradStore) -> Result<Vec<f64>>;
 

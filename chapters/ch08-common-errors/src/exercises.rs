@@ -3,7 +3,7 @@
 //! The chapter's last section, "Your turn", runs them too.
 
 use candle_core::backprop::GradStore;
-use candle_core::{Result, Tensor, Var};
+use candle_core::{DType, Result, Tensor, Var};
 
 // ANCHOR: clip_grad_norm
 /// Clips the gradients of `vars` in `grads` by their total norm, as PyTorch's
@@ -19,7 +19,7 @@ pub fn clip_grad_norm(grads: &mut GradStore, vars: &[Var], max_norm: f64) -> Res
     // the squares of every element of every gradient first (in f64:
     // `to_dtype(DType::F64)`, `sqr`, `sum_all`, `to_scalar`), then decide.
     // To replace a gradient, `grads.remove(v)` and `grads.insert(v, new)`.
-    let _ = (grads, vars, max_norm);
+    let _ = (grads, vars, max_norm, DType::F64);
     todo!()
 }
 // ANCHOR_END: clip_grad_norm
