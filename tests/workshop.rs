@@ -193,6 +193,7 @@ fn the_agendas_add_up_and_are_pinned() {
     settings.bind(|| {
         insta::assert_snapshot!("workshop__agenda-90", render(&NINETY_MINUTES).unwrap());
         insta::assert_snapshot!("workshop__agenda-half-day", render(&HALF_DAY).unwrap());
+        insta::assert_snapshot!("workshop__exercises", workshop::exercise_table());
     });
 }
 
