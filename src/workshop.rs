@@ -288,18 +288,19 @@ pub fn render(agenda: &Agenda) -> Result<String, String> {
     Ok(out)
 }
 
-/// Every exercise as a Markdown table for the workshop page: its command,
+/// Every exercise as a Markdown table for the workshop page: its id,
 /// its chapter, what it asks and its minutes (from [`BLOCKS`]).
 pub fn exercise_table() -> String {
-    let mut out =
-        String::from("| check it with | chapter | what it asks for | min |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| `cargo exercise …` | chapter | what it asks for | min |\n|---|---|---|---|\n",
+    );
     for (ch, ex) in exercises() {
         let minutes = block(ch.name())
             .and_then(|b| b.exercises.iter().find(|e| e.0 == ex.id))
             .map_or("?".to_string(), |e| e.1.to_string());
         out.push_str(&format!(
             "| `{}` | [{}]({}.md#exercises) | {}: `{}` | {} |\n",
-            exercise::command(ex),
+            ex.id,
             page_number(ch.name()),
             ch.name(),
             ex.title,
