@@ -437,6 +437,25 @@ fn every_precise_number_in_the_prose_is_one_the_chapter_prints() {
     assert!(checked > 100, "only {checked} numbers found in the prose");
 }
 
+/// The workshop page quotes chapters in its speaker notes: each precise
+/// number there must be one some chapter prints now.
+#[test]
+fn every_precise_number_on_the_workshop_page_is_printed_by_a_chapter() {
+    let printed: String = outputs().iter().map(|(_, o)| o.text()).collect();
+    let numbers = precise_numbers(&prose(&page_of("workshop")));
+    for n in &numbers {
+        assert!(
+            printed.contains(n.as_str()),
+            "workshop.md says {n}, which no chapter prints (stale or hand-typed?)"
+        );
+    }
+    assert!(
+        numbers.len() >= 2,
+        "only {} numbers found on the workshop page",
+        numbers.len()
+    );
+}
+
 #[test]
 fn precise_numbers_are_found_outside_code_and_math() {
     let page = "MSE 778.5000 vs 0.25, `0.1234`, \\\\[ 0.044715 \\\\] and \\\\( 1.0001 \\\\); then 1.793e-9.";
