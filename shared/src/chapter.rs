@@ -206,14 +206,29 @@ impl<O: clap::Args, R> Chapter<O, R> {
         })
     }
 
+    /// The "Your turn" section as the browser runner prints it: one line
+    /// saying that the exercises run on the reader's machine.
+    pub fn exercises_elsewhere(&self) -> Option<SectionText> {
+        (!self.exercises.is_empty()).then(|| SectionText {
+            name: YOUR_TURN,
+            title: "Your turn",
+            body: exercise::run_locally(self.exercises),
+        })
+    }
+
     fn run_binary(&self, opts: &O, common: &CommonArgs) -> Result<()> {
         let start = Instant::now();
         let report = (self.run)(opts)?;
         let computed = start.elapsed();
         let mut sections = self.section_texts(&report)?;
-        if let Some(turn) = self.your_turn() {
-            sections.push(turn);
-        }
+        // In the browser runner (WebAssembly) a panic aborts the module, so an
+        // unsolved exercise's `todo!()` cannot be caught: say where they run.
+        let turn = if cfg!(target_family = "wasm") {
+            self.exercises_elsewhere()
+        } else {
+            self.your_turn()
+        };
+        sections.extend(turn);
         let text = join_sections(&sections);
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -200,6 +200,19 @@ pub fn your_turn(chapter: &str, exercises: &[Exercise]) -> String {
     out
 }
 
+/// The one line the browser runner prints in place of "Your turn": the
+/// exercises are checked by `cargo exercise` in a clone of the book, never in
+/// the page (the reference solutions are not in the page's module).
+pub fn run_locally(exercises: &[Exercise]) -> String {
+    let ids: Vec<&str> = exercises.iter().map(|e| e.id).collect();
+    format!(
+        "This chapter's exercises ({}) run on your machine, not in the page: \
+         clone the book and check one with `cargo exercise {}`.\n",
+        ids.join(", "),
+        ids.first().unwrap_or(&"ID")
+    )
+}
+
 /// For a chapter's `exercise_…` test: panics with the verdict (problem and
 /// hint) unless the exercise `id` of `chapter` is solved.
 pub fn assert_solved(chapter: &dyn crate::chapter::AnyChapter, id: &str) {

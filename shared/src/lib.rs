@@ -15,6 +15,7 @@
 //! - [`table`] and [`plot`]: aligned text tables and SVG line charts;
 //! - [`chapter`]: the sections-and-plots shape every chapter crate shares;
 //! - [`cli`]: flags, exit codes and plot files for the chapter binaries;
+//! - [`parallel`]: independent jobs on threads, or in order where there are none;
 //! - [`exercise`]: the workshop's exercises, their checks and hints.
 
 pub mod activations;
@@ -27,6 +28,7 @@ pub mod guide;
 pub mod losses;
 pub mod metrics;
 pub mod nn;
+pub mod parallel;
 pub mod plot;
 pub mod table;
 

@@ -6,7 +6,9 @@
 //! `git-repository-url`, the pages' links to source files are rewritten to
 //! point at the repository (`act_loss_book::links`).
 //!
-//! `book print CHAPTER` prints one chapter's text, as `cargo run -p CHAPTER` does.
+//! `book print CHAPTER` prints one chapter's text, as `cargo run -p CHAPTER` does;
+//! `book runner-hash` prints the hash of the sources the browser runner is
+//! built from (`act_loss_book::runner`).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,6 +16,7 @@ use std::time::Instant;
 use act_loss_book::book::BookDir;
 use act_loss_book::chapters;
 use act_loss_book::links;
+use act_loss_book::runner::{self, Published};
 use clap::{Parser, Subcommand};
 
 /// Build the book: fresh plots, checked outputs, rendered HTML.
@@ -33,6 +36,9 @@ enum Command {
         /// The chapter's crate name, e.g. ch01-activation-shapes
         chapter: String,
     },
+    /// Print the hash of the sources the browser runner is built from
+    /// (tools/wasm/build stores it beside the module)
+    RunnerHash,
 }
 
 fn main() -> ExitCode {
@@ -58,6 +64,21 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::RunnerHash => {
+            let hash = BookDir::find()
+                .map_err(anyhow::Error::msg)
+                .and_then(|b| Ok(runner::sources_hash(b.root())?));
+            match hash {
+                Ok(hash) => {
+                    println!("{hash}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("book: error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Build => match build() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -72,6 +93,7 @@ fn build() -> anyhow::Result<()> {
     let start = Instant::now();
     let book = BookDir::find().map_err(anyhow::Error::msg)?;
     let mut stale = Vec::new();
+    let mut native = Vec::new();
     for ch in chapters::all() {
         let t = Instant::now();
         let output = ch.output()?;
@@ -87,6 +109,7 @@ fn build() -> anyhow::Result<()> {
         }
         shared::cli::write_plots(&dir, &output.plots)?;
         stale.extend(book.stale_sections(ch.name(), &output.sections));
+        native.push((ch.name().to_string(), output.text()));
         println!(
             "{:<28} {} plots, text checked, {:.2} s",
             ch.name(),
@@ -110,6 +133,14 @@ fn build() -> anyhow::Result<()> {
     if let Some(url) = links::repository_url(&md.config)? {
         let n = links::rewrite_dir(&md.build_dir_for("html"), &url)?;
         println!("{n} source links point at {url}/blob/{}/", links::BRANCH);
+    }
+    // The browser runner, if it was built from these sources.
+    match runner::publish(&book, &md.build_dir_for("html"), &native)? {
+        Published::Included { bytes } => println!(
+            "browser runner: {:.2} MB module, built from these sources",
+            bytes as f64 / 1e6
+        ),
+        Published::Left(why) => println!("browser runner: not in this build: {why}"),
     }
     println!(
         "the book is at {} (built in {:.2} s)",

@@ -4,6 +4,7 @@
 
 use candle_core::{Result, bail};
 use shared::data::{Classification, imbalanced_binary};
+use shared::parallel::{Job, run_all};
 
 use crate::Options;
 use crate::multiclass::{MultiResult, MultiTask, imbalanced_classes, train_multi};
@@ -104,19 +105,25 @@ pub fn train_all(opts: &Options) -> Result<Experiment> {
     )))?;
 
     // Every training run is independent: binary runs first, then the two multi-class ones.
-    let mut binary_jobs: Vec<Job<'_, BinaryRun>> = Vec::new();
+    let mut binary_jobs: Vec<Job<'_, Result<BinaryRun>>> = Vec::new();
     for plan in &plans {
         for &m in &plan.methods {
             binary_jobs.push(Box::new(move || train_binary(opts, m, &plan.sets)));
         }
     }
-    let mut binary = in_parallel(binary_jobs)?.into_iter();
+    let mut binary = run_all(binary_jobs)
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?
+        .into_iter();
     let (sets, w) = (&multi.sets, multi.weights.as_slice());
-    let multi_jobs: Vec<Job<'_, Vec<f64>>> = vec![
+    let multi_jobs: Vec<Job<'_, Result<Vec<f64>>>> = vec![
         Box::new(move || train_multi(opts, None, sets)),
         Box::new(move || train_multi(opts, Some(w), sets)),
     ];
-    let mut multi_prob = in_parallel(multi_jobs)?.into_iter();
+    let mut multi_prob = run_all(multi_jobs)
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?
+        .into_iter();
 
     let mut rates = Vec::new();
     for (&rate, plan) in opts.rate.iter().zip(plans) {
@@ -149,22 +156,5 @@ pub fn train_all(opts: &Options) -> Result<Experiment> {
             plain_prob,
             weighted_prob,
         },
-    })
-}
-
-type Job<'a, T> = Box<dyn FnOnce() -> Result<T> + Send + 'a>;
-
-/// Runs independent jobs on their own threads: each is deterministic on its
-/// own, so the results do not depend on scheduling, and two cores halve the wait.
-fn in_parallel<T: Send>(jobs: Vec<Job<'_, T>>) -> Result<Vec<T>> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = jobs.into_iter().map(|job| s.spawn(job)).collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| bail!("a training thread panicked"))
-            })
-            .collect()
     })
 }

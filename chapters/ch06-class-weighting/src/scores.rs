@@ -5,6 +5,7 @@
 use shared::metrics::{
     BinaryScores, average_precision, best_f1_threshold, binary_scores, pr_curve,
 };
+use shared::parallel::{Job, run_all};
 use shared::plot::linspace;
 use shared::table::{Table, f4, pct};
 
@@ -50,16 +51,15 @@ pub struct RateScores {
     pub curves: Vec<Curves>,
 }
 
-/// Scores every rate, each on its own thread: the F1 curves take a few
-/// hundred passes over the test rows.
+/// Scores every rate, each on its own thread where there are threads: the
+/// F1 curves take a few hundred passes over the test rows.
 pub fn score_rates(rates: &[RateResult]) -> Vec<RateScores> {
-    std::thread::scope(|s| {
-        let handles: Vec<_> = rates.iter().map(|r| s.spawn(|| score_rate(r))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    run_all(
+        rates
+            .iter()
+            .map(|r| Box::new(move || score_rate(r)) as Job<'_, RateScores>)
+            .collect(),
+    )
 }
 
 pub fn score_rate(r: &RateResult) -> RateScores {
