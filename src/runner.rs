@@ -72,7 +72,11 @@ pub fn sources_hash(root: &Path) -> io::Result<String> {
 
 /// Adds the source files under `path` (relative to `root`, with `/`) to
 /// `out`: `.rs` and `.toml` files, outside `tests/` and `target/` folders.
+/// A path that does not exist adds nothing.
 fn collect(root: &Path, path: &Path, out: &mut Vec<String>) -> io::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
     if path.is_dir() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if matches!(name, "tests" | "target") {
@@ -186,6 +190,70 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tiny book in a temporary folder: a manifest, one source file, a
+    /// "module" and its hash where tools/wasm/build leaves them.
+    struct Fixture(PathBuf);
+
+    impl Fixture {
+        fn new(name: &str) -> Self {
+            let root = std::env::temp_dir().join(format!("runner-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&root);
+            std::fs::create_dir_all(root.join("shared/src")).unwrap();
+            std::fs::create_dir_all(root.join("shared/tests")).unwrap();
+            std::fs::create_dir_all(root.join("target/wasm")).unwrap();
+            std::fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
+            std::fs::write(root.join("shared/src/lib.rs"), "pub fn f() {}\n").unwrap();
+            Self(root)
+        }
+        fn build_module(&self) {
+            let (module, stamp) = built_module(&BookDir::at(&self.0));
+            std::fs::write(module, b"\0asm\x01\0\0\0").unwrap();
+            std::fs::write(stamp, sources_hash(&self.0).unwrap() + "\n").unwrap();
+        }
+        fn publish(&self) -> (Published, bool, String) {
+            let html = self.0.join("html");
+            let native = [("ch00-x".to_string(), "== A ==\n1.0\n".to_string())];
+            let status = publish(&BookDir::at(&self.0), &html, &native).unwrap();
+            let manifest = std::fs::read_to_string(html.join("runner/manifest.js")).unwrap();
+            (
+                status,
+                html.join("runner/book-runner.wasm").exists(),
+                manifest,
+            )
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_module_is_published_only_when_built_from_the_current_sources() {
+        let book = Fixture::new("stale");
+        let (status, wasm, manifest) = book.publish();
+        assert!(matches!(status, Published::Left(ref why) if why.contains("not built")));
+        assert!(!wasm && manifest.contains("\"available\":false"));
+
+        book.build_module();
+        let (status, wasm, manifest) = book.publish();
+        assert_eq!(status, Published::Included { bytes: 8 });
+        assert!(wasm && manifest.contains("\"available\":true"));
+        let native = std::fs::read_to_string(book.0.join("html/runner/native.js")).unwrap();
+        assert!(native.contains(r#""ch00-x":"== A ==\n1.0\n""#), "{native}");
+
+        // a test or a snapshot is not in the module: still current
+        std::fs::write(book.0.join("shared/tests/t.rs"), "#[test] fn t() {}\n").unwrap();
+        assert!(matches!(book.publish().0, Published::Included { .. }));
+
+        // a changed source makes it stale, and the old module leaves the book
+        std::fs::write(book.0.join("shared/src/lib.rs"), "pub fn g() {}\n").unwrap();
+        let (status, wasm, manifest) = book.publish();
+        assert!(matches!(status, Published::Left(ref why) if why.contains("older sources")));
+        assert!(!wasm && manifest.contains("tools/wasm/build"));
+    }
 
     #[test]
     fn base64_matches_the_rfc_4648_examples() {

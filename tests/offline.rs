@@ -204,6 +204,24 @@ fn remote_loads(tags: &[Tag], raw: &[(String, String)]) -> Vec<String> {
     found
 }
 
+/// The lines of a script that hold an http(s) address outside a `//` comment: a script
+/// that could load something from the network. (The scripts are minified or
+/// small, so a line is a fair unit; the vendored ones name their origin in a
+/// comment.)
+fn remote_in_script(js: &str) -> impl Iterator<Item = String> + '_ {
+    js.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .filter(|l| l.contains("http://") || l.contains("https://"))
+        .map(|l| {
+            let i = l.find("http").unwrap_or(0);
+            let end = (i + 60).min(l.len());
+            let end = (end..=l.len())
+                .find(|&e| l.is_char_boundary(e))
+                .unwrap_or(l.len());
+            format!("script with an http(s) address: …{}…", &l[i..end])
+        })
+}
+
 /// `a/b/../c` → `a/c`, without touching the disk (the file may not exist).
 fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -241,6 +259,8 @@ struct Checked {
     links: usize,
     fragments: usize,
     sources: usize,
+    /// the book's own scripts and the browser runner's, read for addresses
+    scripts: usize,
 }
 
 /// Every problem in the HTML folder `site`. A link that leaves `site` is
@@ -250,12 +270,22 @@ fn check_site(site: &Path, home: &Path, repo: &Path) -> Checked {
     let mut checked = Checked::default();
     let problems = &mut checked.problems;
     let mut pages = Vec::new();
-    files(site, &["html", "svg", "css"], &mut pages);
+    files(site, &["html", "svg", "css", "js"], &mut pages);
     let mut ids: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     let mut links = Vec::new(); // (page, url, base folder)
     for path in &pages {
         let text = std::fs::read_to_string(path).unwrap();
         let rel = path.strip_prefix(site).unwrap().display().to_string();
+        if path.extension().is_some_and(|e| e == "js") {
+            // The book's own scripts and the runner's (mdBook's and MathJax's
+            // name addresses they never load here; the browser check records
+            // every request a page makes).
+            if rel.starts_with("runner/") || rel.starts_with("book/") {
+                checked.scripts += 1;
+                problems.extend(remote_in_script(&text).map(|l| format!("{rel}: {l}")));
+            }
+            continue;
+        }
         if path.extension().is_some_and(|e| e == "css") {
             problems.extend(
                 remote_in_css(&text)
@@ -375,6 +405,9 @@ fn the_built_book_loads_nothing_from_the_network_and_every_link_resolves() {
     let book = BookDir::find().expect("the tests run inside the book's repository");
     let (out, home) = render(&book);
     let site = out.path();
+    // the browser runner's files, as `cargo run --bin book` writes them
+    // (the module itself only if it was built from these sources)
+    act_loss_book::runner::publish(&book, site, &[]).expect("the runner's files are written");
     let mut pages = Vec::new();
     files(site, &["html"], &mut pages);
     assert!(pages.len() > 8, "only {} pages rendered", pages.len());
@@ -393,6 +426,7 @@ fn the_built_book_loads_nothing_from_the_network_and_every_link_resolves() {
         links,
         fragments,
         sources,
+        scripts,
     } = check_site(site, &home, book.root());
     assert!(
         problems.is_empty(),
@@ -401,10 +435,38 @@ fn the_built_book_loads_nothing_from_the_network_and_every_link_resolves() {
         problems.join("\n")
     );
     // nothing passes for lack of anything to look at
-    println!("{links} local links: {fragments} fragments, {sources} source files");
+    println!(
+        "{links} local links: {fragments} fragments, {sources} source files; {scripts} scripts"
+    );
     assert!(
-        links > 200 && fragments > 50 && sources > 30,
-        "only {links} links, {fragments} fragments, {sources} source links checked"
+        links > 200 && fragments > 50 && sources > 30 && scripts >= 4,
+        "only {links} links, {fragments} fragments, {sources} source links, {scripts} scripts checked"
+    );
+}
+
+#[test]
+fn the_browser_runner_is_vendored_with_its_licence() {
+    let book = BookDir::find().expect("the tests run inside the book's repository");
+    let dir = book.src().join("runner");
+    let shim = std::fs::read_to_string(dir.join("wasi-shim.js")).expect("the vendored WASI shim");
+    assert!(
+        shim.starts_with("// @bjorn3/browser_wasi_shim ")
+            && shim.contains("window.ACT_LOSS_WASI_SHIM = \""),
+        "book/src/runner/wasi-shim.js is not the bundle tools/wasm/shim/bundle.mjs makes"
+    );
+    for licence in ["MIT", "APACHE"] {
+        let text =
+            std::fs::read_to_string(dir.join(format!("LICENSE-browser_wasi_shim-{licence}")))
+                .unwrap_or_else(|e| panic!("no {licence} licence beside the shim: {e}"));
+        assert!(
+            text.contains("ermission") || text.contains("License"),
+            "{licence}: not a licence"
+        );
+    }
+    let toml = std::fs::read_to_string(book.root().join("book.toml")).unwrap();
+    assert!(
+        toml.contains("additional-js = [\"book/theme/run.js\"]"),
+        "book.toml must load the Run form's script, book/theme/run.js"
     );
 }
 
@@ -438,6 +500,17 @@ fn the_checker_finds_remote_loads_and_broken_links() {
 <a href="../../shared/lib.rs">ok</a> <a href="../../shared/none.rs">broken</a> <a href="../../../x">outside</a>
 <p style="background:url(http://example.org/s.png)">x</p></body></html>"##;
     std::fs::write(site.join("a.html"), page).unwrap();
+    std::fs::create_dir_all(site.join("runner")).unwrap();
+    std::fs::write(
+        site.join("runner/r.js"),
+        "// from https://example.org/ (a comment)\nfetch('https://cdn.example.org/m.wasm');\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("other.js"),
+        "fetch('https://not.ours.example.org/');\n",
+    )
+    .unwrap();
     let mut problems = check_site(&site, &home, &repo).problems;
     problems.sort();
     let expected = [
@@ -452,6 +525,7 @@ fn the_checker_finds_remote_loads_and_broken_links() {
         "a.html: loads <style>: @import \"https://example.org/i.css\"",
         "a.html: loads <style>: url(https://example.org/bg.png)",
         "a.html: plots/missing.svg is not a file of the book",
+        "runner/r.js: script with an http(s) address: …https://cdn.example.org/m.wasm');…",
     ];
     assert_eq!(problems, expected);
 }

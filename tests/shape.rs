@@ -108,8 +108,49 @@ fn every_chapter_crate_has_the_same_shape() {
 }
 
 #[test]
+fn the_browser_runner_runs_every_chapter_and_no_solution() {
+    let main = read(&root().join("runner/src/main.rs"));
+    let manifest = read(&root().join("runner/Cargo.toml"));
+    for ch in chapters::all() {
+        let crate_name = ch.name().replace('-', "_");
+        assert!(
+            main.contains(&format!("\"{}\" => {crate_name},", ch.name())),
+            "runner/src/main.rs: CHAPTERS has no entry for {}",
+            ch.name()
+        );
+        assert!(
+            manifest.contains(&format!(
+                "{} = {{ path = \"../chapters/{}\" }}",
+                ch.name(),
+                ch.name()
+            )),
+            "runner/Cargo.toml does not depend on {}",
+            ch.name()
+        );
+    }
+    assert!(
+        main.contains(&format!(
+            "CHAPTERS: [(&str, fn() -> ExitCode); {}]",
+            chapters::all().len()
+        )),
+        "runner/src/main.rs: CHAPTERS must list exactly the book's chapters"
+    );
+    // The reference solutions never go into the module a reader downloads.
+    assert!(
+        !manifest
+            .lines()
+            .any(|l| !l.trim_start().starts_with('#') && l.contains("solutions")),
+        "runner/Cargo.toml must not turn on a chapter's `solutions` feature"
+    );
+}
+
+#[test]
 fn no_source_file_is_over_400_lines() {
-    let mut dirs = vec![root().join("src"), root().join("src").join("bin")];
+    let mut dirs = vec![
+        root().join("src"),
+        root().join("src").join("bin"),
+        root().join("runner").join("src"),
+    ];
     for ch in chapters::all() {
         dirs.push(root().join("chapters").join(ch.name()).join("src"));
     }

@@ -332,7 +332,7 @@
             if (tail) code.append(tail);
             if (!r.stdout) code.append('(nothing)');
             stdout.append(code);
-            stderr.textContent = r.stderr || '(nothing)';
+            stderr.replaceChildren(el('code', { class: 'language-text' }, r.stderr || '(nothing)'));
             const total = lines.filter((l, i) => i < lines.length - 1 || l !== '').length;
             note.replaceChildren();
             if (differs) {

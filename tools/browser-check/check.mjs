@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from './inspect.mjs';
 import { serve, launch } from './chromium.mjs';
+import { checkRunner } from './runner.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -101,6 +102,11 @@ async function visit(browser, base, page, mode, { full = true, shot = true } = {
         if (m.type() === 'error') failures.push(`console error: ${m.text().split('\n')[0]}${m.location()?.url ? ` (${m.location().url.replace(base, '')})` : ''}`);
     });
     tab.on('requestfailed', (r) => failures.push(`request failed: ${r.url().replace(base, '')} (${r.failure()?.errorText})`));
+    // nothing is loaded from anywhere but the book's own files
+    tab.on('request', (r) => {
+        const u = r.url();
+        if (!u.startsWith(base + '/') && !u.startsWith('data:') && !u.startsWith('blob:')) failures.push(`request off the book: ${u}`);
+    });
 
     let result = { failures: [], stats: {} };
     try {
@@ -224,6 +230,9 @@ async function main() {
         if (stats.plotLuminance !== undefined) info.push(`plot luminance ${stats.plotLuminance}`);
         report(label, failures, info);
     }
+    // the browser runner on every chapter page (runner.mjs)
+    const crates = pages.filter((p) => /^ch\d\d-/.test(p));
+    if (crates.length) await checkRunner(browser, { base, htmlDir, root, srcDir, shotDir, crates, report });
     await browser.close();
     server.close();
 
