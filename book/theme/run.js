@@ -228,6 +228,8 @@
             autocapitalize: 'off', placeholder: 'no flags: the defaults this page shows',
         });
         const button = el('button', { type: 'submit', class: 'run-button' }, 'Run');
+        const stop = el('button', { type: 'button', class: 'run-stop' }, 'Stop');
+        stop.hidden = true;
         const status = el('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' });
         const note = el('p', { class: 'run-note' });
         const stdout = el('pre', { class: 'run-stdout', tabindex: '0', 'aria-label': 'standard output' });
@@ -240,7 +242,7 @@
         const chips = el('div', { class: 'run-try' }, el('span', { text: 'Try: ' }));
         const form = el('form', { class: 'run-form', 'data-run': crate, 'data-state': 'idle' },
             el('label', { for: id, text: 'Run this chapter here, in your browser, with flags:' }),
-            el('div', { class: 'run-row' }, input, button),
+            el('div', { class: 'run-row' }, input, button, stop),
             chips, status, result);
         for (const flags of suggestions(main, crate)) {
             const chip = el('button', { type: 'button', class: 'run-chip' }, flags);
@@ -265,6 +267,16 @@
         }, () => unavailable('this is a plain mdbook build; run tools/wasm/build, then cargo run --bin book.'));
 
         let worker = null;
+        stop.addEventListener('click', () => {
+            if (!worker) return;
+            worker.terminate();
+            worker = null;
+            stop.hidden = true;
+            form.dataset.state = 'done';
+            form.dataset.exit = 'stopped';
+            status.textContent = 'Stopped.';
+            button.focus();
+        });
         form.addEventListener('submit', async (event) => {
             event.preventDefault();
             if (form.dataset.state === 'unavailable') return;
@@ -289,22 +301,24 @@
             }
             const loaded = performance.now() - started;
             const mine = worker = newWorker();
+            stop.hidden = false;
             mine.onmessage = (msg) => {
                 if (worker !== mine) return;
                 worker = null;
                 mine.terminate();
-                show(msg.data, args, loaded, performance.now() - started);
+                show(msg.data, args, loaded);
             };
             mine.onerror = (e) => {
                 if (worker !== mine) return;
                 worker = null;
                 show({ stdout: '', stderr: 'the runner failed: ' + e.message + '\n', exit: 'error', plots: [], ms: 0 },
-                    args, loaded, performance.now() - started);
+                    args, loaded);
             };
             mine.postMessage({ module, args: [crate, ...args] });
         });
 
-        function show(r, args, loadedMs, totalMs) {
+        function show(r, args, loadedMs) {
+            stop.hidden = true;
             result.hidden = false;
             // stdout, with the lines that differ from the native program marked
             stdout.replaceChildren();

@@ -150,7 +150,17 @@ async function visit(browser, base, page, mode, { full = true, shot = true } = {
             }
         }
         await tab.evaluate(() => window.scrollTo(0, 0));
-        if (shot) await tab.screenshot({ path: path.join(shotDir, `${page}.${mode.name}.png`), fullPage: true });
+        if (shot) {
+            // A full-page capture of a long page can stall once on a busy
+            // machine (seen on ch01, 16 plots, in the navy theme): try again.
+            const file = path.join(shotDir, `${page}.${mode.name}.png`);
+            try {
+                await tab.screenshot({ path: file, fullPage: true, timeout: 45000 });
+            } catch (e) {
+                console.log(`    (${page} ${mode.name}: screenshot retried after: ${String(e.message).split('\n')[0]})`);
+                await tab.screenshot({ path: file, fullPage: true, timeout: 90000 });
+            }
+        }
     } catch (e) {
         failures.push(`could not check the page: ${String(e.message).split('\n')[0]}`);
     } finally {
