@@ -44,3 +44,43 @@ fn same_output_at_one_thread_as_at_the_default() {
         );
     }
 }
+
+/// Every number flag of every chapter reads a negative number in any form a
+/// person types (`-1e-30`, `-2E+1`, `-.5`), separated by a space as well as
+/// by `=`: it is accepted, or refused by the flag's own range check (never
+/// taken for an unknown short flag), and the same either way.
+#[test]
+fn every_number_flag_reads_negative_numbers_in_every_form() {
+    use clap::builder::ValueParser;
+    use clap::error::ErrorKind;
+    let f64_id = ValueParser::new(shared::cli::range(..)).type_id();
+    let mut checked = 0;
+    for ch in act_loss_book::chapters::all() {
+        for arg in ch.command().get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if arg.get_value_parser().type_id() != f64_id {
+                continue;
+            }
+            for value in ["-1e-30", "-2E+1", "-.5", "-0.5", "-2e1"] {
+                let flag = format!("--{long}");
+                let spaced = ch.check_flags(&[&flag, value]).map_err(|e| e.kind());
+                let joined = ch
+                    .check_flags(&[&format!("{flag}={value}")])
+                    .map_err(|e| e.kind());
+                assert!(
+                    matches!(spaced, Ok(()) | Err(ErrorKind::ValueValidation)),
+                    "{} {flag} {value}: {spaced:?}",
+                    ch.name()
+                );
+                assert_eq!(
+                    spaced,
+                    joined,
+                    "{} {flag} {value} and {flag}={value}",
+                    ch.name()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} flag values fed");
+}

@@ -164,6 +164,20 @@ fn rejects(args: &[&str], needle: &str) {
 }
 
 #[test]
+fn negative_numbers_work_in_every_form() {
+    // clap alone takes `-1e-30`, `-2E+1` and `-.5` for short flags
+    let v = json(&["act", "relu", "-1e-30", "-2E+1", "-.5", "-0.5"]);
+    let z = nums(&v["z"]);
+    let want = [-1e-30, -20.0, -0.5, -0.5];
+    assert_eq!(z.len(), want.len(), "{z:?}");
+    for (got, want) in z.iter().zip(want) {
+        assert!((got - want).abs() <= 1e-6 * want.abs(), "{z:?}");
+    }
+    let v = json(&["act", "leaky-relu", "--slope", "-1e-1", "-1"]);
+    assert!((nums(&v["value"])[0] - 0.1).abs() < 1e-6, "{v}");
+}
+
+#[test]
 fn bad_input_gets_one_line_and_exit_code_2() {
     rejects(&["act", "relux", "1"], "relux");
     rejects(&["act", "relu", "abc"], "'abc' is not a number");

@@ -387,6 +387,8 @@
     }
 
     function init() {
+        // print.html holds every chapter, for paper: no form there.
+        if (/\/print\.html$/.test(location.pathname)) return;
         const main = document.querySelector('#mdbook-content main, main');
         if (!main) return;
         for (const quote of main.querySelectorAll('blockquote')) {

@@ -112,7 +112,8 @@ pub fn join_sections(sections: &[SectionText]) -> String {
 }
 
 impl<O: clap::Args, R> Chapter<O, R> {
-    fn command(&self) -> clap::Command {
+    /// The chapter's command line: its flags and the ones every chapter has.
+    pub fn command(&self) -> clap::Command {
         Cli::<O>::command()
             .name(self.name)
             .bin_name(self.name)
@@ -128,6 +129,7 @@ impl<O: clap::Args, R> Chapter<O, R> {
         T: Into<OsString> + Clone,
     {
         let mut cmd = self.command();
+        let argv = cli::negative_numbers_as_values(argv.into_iter().map(Into::into));
         let mut matches = cmd.try_get_matches_from_mut(argv)?;
         let cli = Cli::<O>::from_arg_matches_mut(&mut matches)?;
         if let Some(validate) = self.validate {
@@ -277,6 +279,8 @@ pub trait AnyChapter: Sync {
     /// the program name); `--help` and `--version` count as accepted. The
     /// tidy test runs every flag a page suggests through this.
     fn check_flags(&self, args: &[&str]) -> std::result::Result<(), clap::Error>;
+    /// The chapter's command line (for tests that feed every flag).
+    fn command(&self) -> clap::Command;
     /// The chapter's workshop exercises.
     fn exercises(&self) -> &'static [Exercise];
     /// The "Your turn" section, run now.
@@ -306,6 +310,10 @@ impl<O: clap::Args, R> AnyChapter for Chapter<O, R> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    fn command(&self) -> clap::Command {
+        Chapter::command(self)
     }
 
     fn exercises(&self) -> &'static [Exercise] {

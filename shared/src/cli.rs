@@ -10,8 +10,82 @@ use crate::plot::Plot;
 
 /// Parses the command line into `T`. `--help` and `--version` print and exit 0;
 /// any other problem prints one line, `NAME: error: …`, to stderr and exits 2.
+/// Negative numbers are read in every form ([`negative_numbers_as_values`]).
 pub fn parse_args<T: clap::Parser>() -> T {
-    T::try_parse().unwrap_or_else(|e| exit_on_clap_error(&e))
+    T::try_parse_from(negative_numbers_as_values(std::env::args_os()))
+        .unwrap_or_else(|e| exit_on_clap_error(&e))
+}
+
+/// Rewrites a command line so that clap reads every negative number as a
+/// value, in whatever form it is written.
+///
+/// clap takes a word that starts with `-` for a short flag unless the option
+/// allows negative numbers and the word looks like one to clap, which
+/// `-1e-30`, `-2E+1` and `-.5` do not (`-0.5` and `-2e1` do). So a negative
+/// number after an option becomes part of it (`--at -1e-30` → `--at=-1e-30`),
+/// and every flag reads it the same way: as its value, to accept or refuse
+/// with its own message. After anything else (a point of `lab act`), a form
+/// clap would not take is written in plain decimals (`-.5` → `-0.5`), which
+/// parses to the same `f64`. Other words pass through unchanged.
+///
+/// ```
+/// use shared::cli::negative_numbers_as_values;
+/// let args = |v: &[&str]| negative_numbers_as_values(v.iter().map(|s| s.into()))
+///     .into_iter().map(|s| s.into_string().unwrap()).collect::<Vec<_>>();
+/// assert_eq!(args(&["ch01", "--at", "-1e-1", "--slope", "-0.5", "--x=-.5"]),
+///            ["ch01", "--at=-1e-1", "--slope=-0.5", "--x=-.5"]);
+/// assert_eq!(args(&["lab", "act", "relu", "-.5", "-2E+1", "-3", "-x", "--", "-1e-3"]),
+///            ["lab", "act", "relu", "-0.5", "-20", "-3", "-x", "--", "-0.001"]);
+/// ```
+pub fn negative_numbers_as_values(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    for arg in args {
+        let Some(word) = arg.to_str().filter(|w| negative_number(w).is_some()) else {
+            out.push(arg);
+            continue;
+        };
+        let after_option = out
+            .last()
+            .and_then(|p| p.to_str())
+            .is_some_and(|p| p.starts_with("--") && p.len() > 2 && !p.contains('='));
+        if after_option {
+            let mut joined = out.pop().unwrap_or_default();
+            joined.push("=");
+            joined.push(word);
+            out.push(joined);
+        } else if negative_number(word) == Some(false) {
+            let x: f64 = word.parse().unwrap_or_default();
+            out.push(format!("{x}").into());
+        } else {
+            out.push(arg);
+        }
+    }
+    out
+}
+
+/// `Some(clap_reads_it)` if `word` is a negative decimal number (`-3`,
+/// `-0.5`, `-2e1`, `-1e-30`, `-2E+1`, `-.5`): whether clap, which takes
+/// digits with at most one dot after the first and an exponent of plain
+/// digits, would see a number in it. `None` for anything else.
+fn negative_number(word: &str) -> Option<bool> {
+    let digits = word.strip_prefix('-')?;
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
+        None => (digits, None),
+    };
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((a, b)) => {
+            (plain(a) || a.is_empty())
+                && (plain(b) || b.is_empty())
+                && !(a.is_empty() && b.is_empty())
+        }
+        None => plain(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| plain(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    (mantissa_ok && exponent_ok).then(|| !mantissa.starts_with('.') && exponent.is_none_or(plain))
 }
 
 /// `--help` and `--version` print and exit 0; any other parse error prints
