@@ -62,7 +62,9 @@ pub const TENSORS: &[Row] = &[
     row("x.gather(1, idx)", Some("x.gather(&idx, 1)?"), None),
     row(
         "torch.softmax(x, dim=-1)",
-        Some("candle_nn::ops::softmax_last_dim(&x)?"),
+        // Not candle_nn::ops::softmax_last_dim: it keeps no graph, so no
+        // gradient flows back through it (the appendix, ch10, pins this).
+        Some("candle_nn::ops::softmax(&x, D::Minus1)?"),
         Some("shared::activations::softmax(&x, D::Minus1)?"),
     ),
     row(

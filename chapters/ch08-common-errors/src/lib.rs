@@ -238,7 +238,21 @@ fn print_stuck(r: &Report, out: &mut dyn Write) -> Result<()> {
             f4(run.mean_p_positive),
         ]);
     }
+    // The ranking each loss learnt, which the 0.5 of argmax can hide.
+    write!(out, "{t}\n")?;
+    let mut t = Table::new(&header(
+        "how it ranks, p(pos | pos), p(pos | neg), average precision",
+    ));
+    for r in &s.runs {
+        let p = [r.mean_p_positive, r.mean_p_negative, r.average_precision];
+        t.row(&[vec![r.loss.name().to_string()], p.map(f4).to_vec()].concat());
+    }
     write!(out, "{t}")?;
+    writeln!(
+        out,
+        "a random ranking's average precision is the positive rate, {}",
+        f4(s.positives as f64 / s.samples as f64)
+    )?;
     Ok(())
 }
 

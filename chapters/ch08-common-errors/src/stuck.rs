@@ -4,7 +4,7 @@
 use candle_core::{D, Device, Result, Tensor};
 use shared::activations::{Activation, softmax, to_f64_vec};
 use shared::losses;
-use shared::metrics::{accuracy, argmax_rows, class_scores};
+use shared::metrics::{accuracy, argmax_rows, average_precision, class_scores};
 use shared::nn::{Init, Mlp};
 
 use crate::Options;
@@ -44,6 +44,12 @@ pub struct StuckRun {
     pub balanced_accuracy: f64,
     /// The rare class's probability, averaged over the rare examples.
     pub mean_p_positive: f64,
+    /// The rare class's probability, averaged over the common examples.
+    pub mean_p_negative: f64,
+    /// Average precision of the rare class's probability: how well it ranks
+    /// the rare examples first, whatever the threshold (a random ranking
+    /// scores the positive rate).
+    pub average_precision: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -102,10 +108,14 @@ pub fn stuck_study(opts: &Options) -> Result<StuckStudy> {
         let p = to_f64_vec(&softmax(&mlp.forward(&x)?, D::Minus1)?)?;
         let scores = class_scores(&pred, &data.labels, 1);
         let negatives_recall = class_scores(&pred, &data.labels, 0).recall;
-        let p_pos: f64 = (0..n)
-            .filter(|&i| data.labels[i] == 1)
-            .map(|i| p[2 * i + 1])
-            .sum();
+        let p_pos: Vec<f64> = (0..n).map(|i| p[2 * i + 1]).collect();
+        let mean_over = |class: u32| {
+            let picked: Vec<f64> = (0..n)
+                .filter(|&i| data.labels[i] == class)
+                .map(|i| p_pos[i])
+                .collect();
+            picked.iter().sum::<f64>() / picked.len().max(1) as f64
+        };
         runs.push(StuckRun {
             loss,
             run,
@@ -114,7 +124,9 @@ pub fn stuck_study(opts: &Options) -> Result<StuckStudy> {
             recall: scores.recall,
             precision: scores.precision,
             balanced_accuracy: (scores.recall + negatives_recall) / 2.0,
-            mean_p_positive: p_pos / positives.max(1) as f64,
+            mean_p_positive: mean_over(1),
+            mean_p_negative: mean_over(0),
+            average_precision: average_precision(&p_pos, &data.labels),
         });
     }
     Ok(StuckStudy {

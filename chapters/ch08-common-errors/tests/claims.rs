@@ -52,6 +52,17 @@ fn mse_is_stuck_at_the_majority_class_and_class_weights_are_not() {
     assert!(ce.mean_p_positive > mse.mean_p_positive);
     assert!(weighted.recall > 0.9 && weighted.balanced_accuracy > ce.balanced_accuracy + 0.2);
     assert!((s.positive_weight - 245.0 / 11.0).abs() < 1e-12);
+    // ... yet MSE learnt a ranking that the argmax's one half hides: its
+    // positives get ten times the probability its negatives get, and its
+    // average precision is over ten times a random ranking's (the base rate).
+    let base_rate = 11.0 / 256.0;
+    assert!(mse.mean_p_positive > 10.0 * mse.mean_p_negative);
+    assert!(
+        mse.average_precision > 10.0 * base_rate,
+        "{}",
+        mse.average_precision
+    );
+    assert!(mse.mean_p_positive < 0.5);
 }
 
 #[test]

@@ -16,6 +16,7 @@ use shared::table::{Table, fixed, g4, sci};
 
 pub mod autograd;
 pub mod gelu;
+pub mod graph;
 pub mod losses;
 pub mod plots;
 pub mod rng;
@@ -49,6 +50,7 @@ pub struct Report {
     pub gelu: gelu::Gelus,
     pub powf: Vec<Difference>,
     pub division: Vec<Difference>,
+    pub graph: Vec<graph::Behaviour>,
     pub bce: Vec<losses::BceRow>,
     pub builtins: Vec<losses::Builtin>,
     pub replacements: Vec<losses::Replacement>,
@@ -61,6 +63,7 @@ pub fn run(_: &Options) -> Result<Report> {
         gelu: gelu::gelus()?,
         powf: autograd::powf()?,
         division: autograd::division()?,
+        graph: graph::graph()?,
         bce: losses::bce_rows()?,
         builtins: losses::builtins(),
         replacements: losses::replacements()?,
@@ -94,6 +97,11 @@ pub const SECTIONS: &[Section<Report>] = &[
         name: "division",
         title: "The backward pass of a division",
         body: print_division,
+    },
+    Section {
+        name: "graph",
+        title: "Graphs, broadcasting and dtypes",
+        body: print_graph,
     },
     Section {
         name: "rng",
@@ -179,6 +187,19 @@ fn print_bce(r: &Report, out: &mut dyn Write) -> Result<()> {
         ]);
     }
     write!(out, "{table}")?;
+    Ok(())
+}
+
+fn print_graph(r: &Report, out: &mut dyn Write) -> Result<()> {
+    for (i, b) in r.graph.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", b.what)?;
+        writeln!(out, "  Candle now: {}", b.candle)?;
+        writeln!(out, "  PyTorch:    {}", b.pytorch)?;
+        writeln!(out, "  relied on:  {}", b.page)?;
+    }
     Ok(())
 }
 

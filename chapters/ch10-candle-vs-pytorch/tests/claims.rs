@@ -5,7 +5,7 @@
 use std::any::type_name_of_val;
 
 use candle_core::{Result, Tensor};
-use ch10_candle_vs_pytorch::{Difference, autograd, gelu, losses, rng};
+use ch10_candle_vs_pytorch::{Difference, autograd, gelu, graph, losses, rng};
 use shared::candle_nn;
 
 fn update(page: &str) -> String {
@@ -127,4 +127,57 @@ fn the_shared_replacements_are_real_paths_with_pytorchs_values() {
     for r in losses::replacements().unwrap() {
         assert!((r.shared - r.pytorch).abs() < 1e-6, "{}: {msg}", r.call);
     }
+}
+
+#[test]
+fn softmax_last_dim_drops_the_graph_and_operators_neither_broadcast_nor_promote() {
+    let rows = graph::graph().unwrap();
+    let row = |what: &str| {
+        rows.iter()
+            .find(|b| b.what.starts_with(what))
+            .unwrap_or_else(|| panic!("no row {what}"))
+    };
+    let ch00 = update("ch00-candle-basics");
+    assert!(
+        row("candle_nn::ops::softmax_last_dim")
+            .candle
+            .starts_with("no gradient"),
+        "{ch00}"
+    );
+    // p = softmax([1, 2, 3]): dp0/dx = p0 (e0 - p), with p0 = 0.0900306.
+    assert_eq!(
+        row("candle_nn::ops::softmax(x, D::Minus1)").candle,
+        "[0.0819, -0.0220, -0.0599]",
+        "{ch00}"
+    );
+    assert_eq!(
+        row("gradient of sum(w * y)").candle,
+        "stored: [0.5000, -1.0000, 2.0000]",
+        "{ch00}"
+    );
+    assert!(
+        row("sum(v^2).backward() run twice")
+            .candle
+            .starts_with("[2.0000, 4.0000], then [2.0000, 4.0000]"),
+        "{ch00}"
+    );
+    assert!(
+        row("(2, 3) matrix times a 1-D")
+            .candle
+            .starts_with("Err: shape mismatch in matmul"),
+        "{ch00}"
+    );
+    let msg = update("ch08-common-errors");
+    assert!(
+        row("(3, 1) + (3,)")
+            .candle
+            .starts_with("Err: shape mismatch in add"),
+        "{msg}"
+    );
+    assert!(
+        row("f32 + f64")
+            .candle
+            .starts_with("Err: dtype mismatch in add"),
+        "{ch00}"
+    );
 }
