@@ -291,3 +291,49 @@ fn every_command_resolves_dependencies_with_the_same_features() {
         differ.join("\n")
     );
 }
+
+/// The workspace's `rust-version` is the real minimum: the highest
+/// `rust-version` any locked package declares (cargo refuses to build a
+/// package for an older toolchain), so a lock update cannot make the README's
+/// "Rust 1.NN or newer" false without this failing.
+#[test]
+fn the_workspace_rust_version_is_the_highest_any_locked_package_needs() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|n| n.parse().unwrap_or(0)).collect() };
+    let (needed, by) = meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter_map(|p| Some((p["rust_version"].as_str()?, p["name"].as_str()?)))
+        .max_by_key(|(v, _)| version(v))
+        .expect("some package declares a rust-version");
+    let manifest = read(&root().join("Cargo.toml"));
+    let declared = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("the workspace declares rust-version");
+    assert_eq!(
+        version(declared),
+        version(needed),
+        "Cargo.toml says rust-version = \"{declared}\", but {by} needs Rust {needed}: \
+         update it, and the README, book/src/running.md and book/src/workshop.md"
+    );
+    for page in ["README.md", "book/src/running.md", "book/src/workshop.md"] {
+        let text = read(&root().join(page));
+        assert!(
+            text.contains(&format!("{declared} or newer")),
+            "{page} does not say \"{declared} or newer\""
+        );
+    }
+}
