@@ -4,8 +4,9 @@
 //! Chapter 6 trains a dozen small models that do not depend on each other;
 //! on two cores, running them side by side halves the wait. WebAssembly
 //! under WASI (the book's browser runner) cannot start a thread, so there the
-//! same jobs run in order. Each job is deterministic on its own, so the
-//! results, and every digit the chapter prints, are the same either way.
+//! same jobs run in order, as they do at `RAYON_NUM_THREADS=1`. Each job is
+//! deterministic on its own, so the results, and every digit the chapter
+//! prints, are the same either way (the workspace tests compare them in full).
 
 use std::sync::OnceLock;
 
@@ -13,11 +14,13 @@ use std::sync::OnceLock;
 pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 
 /// Runs every job and returns their results in the jobs' order: each on its
-/// own scoped thread if this platform can start threads, otherwise one after
-/// another on the calling thread. A job that panics makes `run_all` panic
-/// with the same payload.
+/// own scoped thread if this platform can start threads and
+/// `RAYON_NUM_THREADS` (the variable that sets Candle's thread count) is not
+/// 1, otherwise one after another on the calling thread. A job that panics
+/// makes `run_all` panic with the same payload.
 pub fn run_all<'a, T: Send + 'a>(jobs: Vec<Job<'a, T>>) -> Vec<T> {
-    if jobs.len() < 2 || !threads_available() {
+    let one_thread = std::env::var("RAYON_NUM_THREADS").is_ok_and(|n| n.trim() == "1");
+    if jobs.len() < 2 || one_thread || !threads_available() {
         return jobs.into_iter().map(|job| job()).collect();
     }
     std::thread::scope(|s| {

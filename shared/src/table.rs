@@ -74,6 +74,24 @@ impl fmt::Display for Table {
     }
 }
 
+/// Whether `ACT_LOSS_DIGITS=all` is set: then every formatter below prints
+/// each number in full (the shortest form that reads back as the same `f64`),
+/// so that a test can compare a chapter's numbers to the last bit, e.g. at
+/// one thread and at several. Read once per process.
+pub fn all_digits() -> bool {
+    static ALL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALL.get_or_init(|| std::env::var("ACT_LOSS_DIGITS").is_ok_and(|v| v == "all"))
+}
+
+/// `x` in full, for [`all_digits`]: `NaN`, `inf`, `-inf` as elsewhere.
+fn full(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:?}")
+    } else {
+        fixed_digits(x, 0)
+    }
+}
+
 /// A number at 4 decimals, the book's default precision; `NaN`, `inf`, `-inf` as such.
 pub fn f4(x: f64) -> String {
     fixed(x, 4)
@@ -81,6 +99,13 @@ pub fn f4(x: f64) -> String {
 
 /// A number at `decimals` decimals; non-finite values spelled `NaN`, `inf`, `-inf`.
 pub fn fixed(x: f64, decimals: usize) -> String {
+    if all_digits() {
+        return full(x);
+    }
+    fixed_digits(x, decimals)
+}
+
+fn fixed_digits(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         "NaN".to_string()
     } else if x.is_infinite() {
@@ -98,6 +123,9 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 
 /// A number in scientific notation with 3 significant decimals, e.g. `1.234e-5`.
 pub fn sci(x: f64) -> String {
+    if all_digits() {
+        return full(x);
+    }
     if x.is_finite() {
         format!("{x:.3e}")
     } else {
@@ -107,6 +135,9 @@ pub fn sci(x: f64) -> String {
 
 /// A share as a percentage with one decimal, e.g. `12.5%`.
 pub fn pct(x: f64) -> String {
+    if all_digits() {
+        return full(x);
+    }
     if x.is_finite() {
         format!("{:.1}%", 100.0 * x)
     } else {
@@ -124,6 +155,9 @@ pub fn g6(x: f64) -> String {
 /// zeros kept so a column lines up (`8.390`, `13.04`, `1.793e-9`): for tables
 /// whose values span many orders of magnitude.
 pub fn g4(x: f64) -> String {
+    if all_digits() {
+        return full(x);
+    }
     if !x.is_finite() || x == 0.0 {
         return g(x, 4);
     }
@@ -138,6 +172,9 @@ pub fn g4(x: f64) -> String {
 
 /// `x` with `digits` significant digits, fixed or scientific as suits its size.
 pub fn g(x: f64, digits: usize) -> String {
+    if all_digits() {
+        return full(x);
+    }
     let digits = digits.max(1);
     if !x.is_finite() {
         return fixed(x, 0);
