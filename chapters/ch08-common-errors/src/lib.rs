@@ -239,7 +239,7 @@ fn print_stuck(r: &Report, out: &mut dyn Write) -> Result<()> {
         ]);
     }
     // The ranking each loss learnt, which the 0.5 of argmax can hide.
-    write!(out, "{t}\n")?;
+    writeln!(out, "{t}")?;
     let mut t = Table::new(&header(
         "how it ranks, p(pos | pos), p(pos | neg), average precision",
     ));
