@@ -222,6 +222,32 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         ],
         "--weights has 1 numbers for 2 classes",
     );
+    // lab's own checks come before the library's, so these never reach
+    // shared::losses: a negative class weight, an empty batch, zero classes.
+    rejects(
+        &[
+            "loss",
+            "ce",
+            "--classes",
+            "2",
+            "--pred=1,2",
+            "--target=0",
+            "--weights=1,-0.5",
+        ],
+        "--weights must not be negative",
+    );
+    rejects(
+        &["loss", "ce", "--classes", "2", "--pred=", "--target="],
+        "'--pred <PRED>': the list is empty",
+    );
+    rejects(
+        &["loss", "ce", "--classes", "3", "--pred=1,2,3", "--target="],
+        "'--target <TARGET>': the list is empty",
+    );
+    rejects(
+        &["loss", "ce", "--classes", "0", "--pred=1", "--target=0"],
+        "'--classes <CLASSES>': 0 is not in 1..=100000",
+    );
     rejects(
         &["loss", "huber", "--pred=1", "--target=1", "--delta", "-1"],
         "'--delta <DELTA>': '-1' must be positive",
@@ -301,7 +327,7 @@ fn an_option_given_to_the_wrong_loss_is_refused_by_clap() {
             "--pos-weight",
             "-3",
         ],
-        "--pos-weight",
+        "'--pos-weight <POS_WEIGHT>': '-3' must be at least 0",
     );
 }
 

@@ -3,9 +3,11 @@
 
 use std::sync::LazyLock;
 
+use candle_core::Tensor;
 use ch02_vanishing_gradients::dying::{Start, Units};
 use ch02_vanishing_gradients::gradients::{
-    ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, NEAR, Verdict, geo_mean, near_the_band,
+    ACTIVATIONS, ALIVE_FACTOR, Flow, INITS, NEAR, Verdict, batch, geo_mean, near_the_band, network,
+    norm, probe,
 };
 use ch02_vanishing_gradients::{CHAPTER, Report, run};
 use shared::activations::Activation;
@@ -114,19 +116,56 @@ fn relu_passes_about_one_over_root_two_since_half_its_units_are_off() {
     assert!((a * 2f64.sqrt() - 1.0).abs() < 0.05, "{a}");
 }
 
+/// f'(z) in closed form: from the layer's output `h = f(z)` for the sigmoid
+/// and tanh, from the sign of `z` for ReLU (0 at 0, as in PyTorch).
+fn slope(act: Activation, z: &Tensor, h: &Tensor) -> candle_core::Result<Tensor> {
+    match act {
+        Activation::Sigmoid => h * (1.0 - h)?,
+        Activation::Tanh => 1.0 - h.sqr()?,
+        Activation::Relu => z.gt(0.0)?.to_dtype(z.dtype()),
+        _ => unreachable!("no closed form here for {}", act.name()),
+    }
+}
+
 #[test]
-fn the_per_layer_factors_multiply_to_first_over_last() {
-    for act in ACTIVATIONS {
+fn the_factors_are_f_prime_then_w_transposed_applied_by_hand() {
+    // The chain rule by hand, from autograd's gradient at the last hidden layer
+    // down: dz = dh ⊙ f'(z), then dh one layer down = dz · W. The factors and
+    // first/last that autograd measured must come out again.
+    let o = &REPORT.opts;
+    let b = batch(o).unwrap();
+    let near = |a: f64, b: f64| (a / b - 1.0).abs() < 1e-4;
+    for act in [Activation::Sigmoid, Activation::Tanh, Activation::Relu] {
         let f = pairing(act, Init::KaimingNormal);
-        let product: f64 = (1..f.grad.len())
-            .map(|l| f.act_factor[l] * f.weight_factor[l - 1])
-            .product();
+        let mlp = network(o, &b, act, Init::KaimingNormal).unwrap();
+        let p = probe(&mlp, &b).unwrap();
+        let last = p.dh.last().unwrap();
+        let mut dh = last.clone();
+        for l in (0..p.dh.len()).rev() {
+            let dz = (&dh * slope(act, &p.z[l], &p.h[l]).unwrap()).unwrap();
+            let a = norm(&dz).unwrap() / norm(&dh).unwrap();
+            assert!(
+                near(a, f.act_factor[l]),
+                "{} layer {}: f' {a}",
+                act.name(),
+                l + 1
+            );
+            if l == 0 {
+                break;
+            }
+            let below = dz.matmul(mlp.layers[l].weight.as_tensor()).unwrap();
+            let w = norm(&below).unwrap() / norm(&dz).unwrap();
+            assert!(
+                near(w, f.weight_factor[l - 1]),
+                "{} layer {}: W {w}",
+                act.name(),
+                l + 1
+            );
+            dh = below;
+        }
+        let by_hand = norm(&dh).unwrap() / norm(last).unwrap();
         let r = f.first_over_last();
-        assert!(
-            (product / r - 1.0).abs() < 1e-9,
-            "{}: {product} vs {r}",
-            act.name()
-        );
+        assert!(near(by_hand, r), "{}: {by_hand} vs {r}", act.name());
     }
 }
 

@@ -34,8 +34,14 @@ fn the_outlier_dominates_mse_and_its_gradient() {
     for (g, e) in b.grad.iter().zip(&b.errors) {
         assert!(close(*g, 2.0 * e / 4.0));
     }
-    // The contributions add up to the loss.
-    assert!(close(b.contributions.iter().sum(), b.value));
+    // Each sample contributes e²/N, from the constants, not from the loss; the
+    // four add up to PyTorch's 778.5, of which the lost parcel's 55² / 4 is 756.25.
+    for (i, c) in b.contributions.iter().enumerate() {
+        let e = f64::from(PREDICTIONS[i] - OUTLIER_TARGETS[i]);
+        assert!(close(*c, e * e / 4.0), "sample {i}: {c}");
+    }
+    assert!(close(b.contributions.iter().sum(), 778.5));
+    assert!(close(b.contributions[3], 756.25));
 }
 
 #[test]

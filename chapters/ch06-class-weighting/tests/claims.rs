@@ -60,9 +60,24 @@ fn pos_weight_bce_is_a_plain_mean_over_n() {
         two_class,
         ..
     } = pos_weight_example().unwrap();
-    let sum: f64 = per.iter().sum();
-    assert!(close(mean, sum / 4.0, 1e-6));
+    // Each sample's loss by hand: 19 · ln(1 + e^(−z)) for a positive,
+    // ln(1 + e^z) for a negative; their plain mean is the library's.
+    let by_hand = [(2.1, 1), (-0.5, 0), (1.8, 1), (-1.2, 0)].map(|(z, y): (f64, u8)| {
+        if y == 1 {
+            19.0 * (-z).exp().ln_1p()
+        } else {
+            z.exp().ln_1p()
+        }
+    });
+    for (got, want) in per.iter().zip(by_hand) {
+        assert!(close(*got, want, 1e-5), "{got} vs {want}");
+    }
+    assert!(
+        close(mean, by_hand.iter().sum::<f64>() / 4.0, 1e-5),
+        "{mean}"
+    );
     assert!(close(mean, 1.4597, 5e-5), "{mean}");
+    let sum: f64 = per.iter().sum();
     // The same weights through cross-entropy divide by Σw = 40 instead.
     assert!(close(two_class, sum / 40.0, 1e-6));
     assert!(close(two_class, 0.1460, 5e-5), "{two_class}");
@@ -331,7 +346,19 @@ fn the_printed_scores_are_the_trained_models_scores() {
     for (r, s) in e.rates.iter().zip(&REPORT.rates) {
         for (run, half) in r.methods.iter().zip(&s.at_half.methods) {
             assert_eq!(run.method, half.method);
-            assert_eq!(run.scores_at(&r.test_labels, 0.5), half.scores);
+            // Counted here from the model's test probabilities, not by binary_scores.
+            let rows = || run.test_prob.iter().zip(&r.test_labels);
+            let flagged = rows().filter(|(p, _)| **p >= 0.5).count();
+            let hits = rows().filter(|(p, l)| **p >= 0.5 && **l == 1).count();
+            let positives = rows().filter(|(_, l)| **l == 1).count();
+            let printed = &half.scores;
+            assert_eq!(printed.predicted_positive, flagged, "{:?}", run.method);
+            assert!(close(
+                printed.precision,
+                hits as f64 / flagged as f64,
+                1e-12
+            ));
+            assert!(close(printed.recall, hits as f64 / positives as f64, 1e-12));
         }
         assert_eq!(s.tuned.len(), 3);
     }

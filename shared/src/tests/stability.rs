@@ -135,3 +135,46 @@ fn losses_reject_bad_shapes_and_parameters() {
     let ok = Tensor::new(&[0u32, 2], &Device::Cpu).unwrap();
     assert!(losses::cross_entropy(&logits, &ok, Some(&[1.0, 2.0])).is_err());
 }
+
+/// The error of a loss that must refuse its input, as text.
+fn refusal(r: candle_core::Result<Tensor>) -> String {
+    match r {
+        Ok(v) => panic!("accepted, gave {v}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn losses_refuse_negative_weights_and_empty_batches() {
+    // Negative but finite: each weight check needs both of its conditions.
+    let (z, y) = (t(&[0.5, -1.0], DType::F32), t(&[1.0, 0.0], DType::F32));
+    for w in [-1.0, -1e-3, f64::INFINITY] {
+        let e = refusal(losses::bce_with_logits_elementwise(&z, &y, Some(w)));
+        assert!(
+            e.contains("pos_weight must be a non-negative number"),
+            "{w}: {e}"
+        );
+        assert!(bce_with_logits(&z, &y, Some(w)).is_err(), "{w}");
+    }
+    let logits = Tensor::zeros((2, 3), DType::F32, &Device::Cpu).unwrap();
+    let targets = Tensor::new(&[0u32, 2], &Device::Cpu).unwrap();
+    for w in [[1.0, 19.0, -1.0], [1.0, f64::INFINITY, 1.0]] {
+        let e = refusal(losses::cross_entropy(&logits, &targets, Some(&w)));
+        assert!(
+            e.contains("class weights must be non-negative"),
+            "{w:?}: {e}"
+        );
+    }
+    // No samples, or no classes: refused before any index is looked at.
+    let none = Tensor::zeros(0, DType::U32, &Device::Cpu).unwrap();
+    let zeros = Tensor::zeros(2, DType::U32, &Device::Cpu).unwrap();
+    for (shape, targets) in [((0, 3), &none), ((0, 0), &none), ((2, 0), &zeros)] {
+        let logits = Tensor::zeros(shape, DType::F32, &Device::Cpu).unwrap();
+        for e in [
+            refusal(losses::cross_entropy(&logits, targets, None)),
+            refusal(losses::cross_entropy_elementwise(&logits, targets)),
+        ] {
+            assert!(e.contains("no samples or no classes"), "{shape:?}: {e}");
+        }
+    }
+}
