@@ -12,7 +12,8 @@ data generation, no evaluation), and each run prints one line in the chapter's
 format, `timing: regression=… ms binary=… ms multiclass=… ms`. A short untimed
 warm-up loop runs first, so PyTorch's one-off start-up costs are not counted.
 The data come from torch's generator: the same sizes and rules as the chapter's,
-not the same numbers.
+not the same numbers. `tools/pytorch-figures.py` trains this same set-up (it imports
+`fit`) for the PyTorch column of chapter 7's first table.
 """
 import sys
 import time
@@ -20,8 +21,7 @@ import time
 import torch
 import torch.nn as nn
 
-N, STEPS, HIDDEN, LR = 1000, 200, 32, 0.01
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+N, STEPS, HIDDEN, LR, SEED = 1000, 200, 32, 0.01, 42
 
 
 def task(name, g):
@@ -41,11 +41,12 @@ def task(name, g):
     return x, y, 4, nn.CrossEntropyLoss()
 
 
-def train(name, steps):
-    """Trains one task from a fresh model; returns the loop's wall time in ms."""
-    g = torch.Generator().manual_seed(42)
+def fit(name, steps, seed=SEED):
+    """Trains one task from a fresh model, data and weights drawn from `seed`;
+    returns the loop's wall time in ms, the trained model and the task's data."""
+    g = torch.Generator().manual_seed(seed)
     x, y, out, loss_fn = task(name, g)
-    torch.manual_seed(42)
+    torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(x.shape[1], HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, out))
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     start = time.perf_counter()
@@ -54,11 +55,18 @@ def train(name, steps):
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
-    return 1e3 * (time.perf_counter() - start)
+    return 1e3 * (time.perf_counter() - start), model, x, y
 
 
-print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", file=sys.stderr)
-train("binary", 20)  # warm-up, untimed
-for _ in range(RUNS):
-    ms = {name: train(name, STEPS) for name in ["regression", "binary", "multiclass"]}
-    print("timing: " + " ".join(f"{k}={v:.1f} ms" for k, v in ms.items()))
+def train(name, steps):
+    """Trains one task from a fresh model; returns the loop's wall time in ms."""
+    return fit(name, steps)[0]
+
+
+if __name__ == "__main__":
+    RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", file=sys.stderr)
+    train("binary", 20)  # warm-up, untimed
+    for _ in range(RUNS):
+        ms = {name: train(name, STEPS) for name in ["regression", "binary", "multiclass"]}
+        print("timing: " + " ".join(f"{k}={v:.1f} ms" for k, v in ms.items()))

@@ -6,7 +6,9 @@ use ch05_naive_bce_nan::bce::{
     Agreement, Bce, SWEEP, candle_nn_matches_naive, side_by_side, sweep,
 };
 use ch05_naive_bce_nan::multiclass::{multiclass_case, multiclass_thresholds};
-use ch05_naive_bce_nan::pytorch::{clamped_bce_elementwise, clamped_bce_grad};
+use ch05_naive_bce_nan::pytorch::{
+    PYTORCH_CASES, clamped_bce_elementwise, clamped_bce_grad, pytorch_rows,
+};
 use ch05_naive_bce_nan::scan::{find_thresholds, first_failure};
 use ch05_naive_bce_nan::training::train_both;
 use shared::losses::LossAndGrad;
@@ -153,6 +155,52 @@ fn pytorch_bce_loss_clamps_at_100_and_reports_a_zero_gradient() {
     assert_eq!(row(200.0, Bce::Stable, 0.0), (200.0, 1.0));
     // Where the clamp is not reached it agrees with the naive form.
     assert_eq!(at(16.0, 0.0), 15.942385);
+}
+
+/// PyTorch's own figures, one row per (z, y): z, y, `BCELoss(sigmoid(z))`,
+/// its gradient, `BCEWithLogitsLoss(z)`, its gradient (`rows` in the file
+/// tools/pytorch-figures.py writes), and the version that computed them.
+fn pytorch_figures() -> (String, Vec<[f64; 6]>) {
+    let file = include_str!("../pytorch-figures.toml");
+    let version = file
+        .lines()
+        .find_map(|l| l.strip_prefix("pytorch = "))
+        .expect("pytorch-figures.toml names no version");
+    let rows = file
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix("],"))
+        .map(|row| {
+            let v: Vec<f64> = row.split(',').map(|x| x.trim().parse().unwrap()).collect();
+            v.try_into().unwrap()
+        })
+        .collect();
+    (version.trim_matches('"').to_string(), rows)
+}
+
+#[test]
+fn the_pytorch_columns_are_pytorchs_own_figures() {
+    let (version, torch) = pytorch_figures();
+    assert!(version.starts_with("2.15."), "{version}");
+    let ours = pytorch_rows().unwrap();
+    assert_eq!(torch.len(), PYTORCH_CASES.len());
+    let f4 = shared::table::f4;
+    for (p, t) in ours.iter().zip(&torch) {
+        assert_eq!(
+            (p.z, p.y),
+            (t[0], t[1]),
+            "the script's cases are not the chapter's"
+        );
+        // To the printed precision: the reproduction of BCELoss(sigmoid) and
+        // its gradient, and the stable form, which is BCEWithLogitsLoss.
+        let printed = [p.clamped, p.clamped_grad, p.stable, p.stable_grad].map(f4);
+        assert_eq!(
+            printed,
+            [t[2], t[3], t[4], t[5]].map(f4),
+            "z = {}, y = {}",
+            p.z,
+            p.y
+        );
+    }
 }
 
 #[test]

@@ -33,7 +33,7 @@ use multilabel::{MultiLabelRun, TAGS};
 use sequence::SequenceRun;
 use shared::nn::Forward;
 use speed::{Arithmetic, BiasAdd, ReluMask};
-use tasks::{BinaryRun, Fit, MultiClassRun, PYTORCH, RegressionRun, Setup};
+use tasks::{BinaryRun, Fit, MultiClassRun, Pytorch, RegressionRun, Setup};
 
 /// The chapter's flags.
 #[derive(clap::Args, Debug, Clone)]
@@ -103,6 +103,8 @@ pub struct Report {
     /// Held-out calibration of the plain and the smoothed 4-class model.
     pub calibration: [Calibration; 2],
     pub arithmetic: Vec<Arithmetic>,
+    /// PyTorch's figures for the three tasks, from `pytorch-figures.toml`.
+    pub pytorch: Pytorch,
 }
 
 impl Options {
@@ -146,6 +148,7 @@ pub fn run(opts: &Options) -> Result<Report> {
         sequence: sequence::sequence(&extra)?,
         smoothed,
         arithmetic: speed::arithmetic(&s),
+        pytorch: Pytorch::figures(),
         opts: opts.clone(),
     })
 }
@@ -221,7 +224,8 @@ fn print_three(r: &Report, out: &mut dyn Write) -> Result<()> {
             r.multiclass.accuracy,
         ),
     ];
-    for ((task, layer, loss, fit, metric, value), torch) in rows.into_iter().zip(PYTORCH) {
+    let torch = r.pytorch.metrics;
+    for ((task, layer, loss, fit, metric, value), torch) in rows.into_iter().zip(torch) {
         t.row(&[
             task.to_string(),
             layer.to_string(),
@@ -242,7 +246,8 @@ fn print_three(r: &Report, out: &mut dyn Write) -> Result<()> {
     )?;
     writeln!(
         out,
-        "metrics on the training data; PyTorch 2.15.0: its own random data and weights"
+        "metrics on the training data; PyTorch {}: its own random data and weights",
+        r.pytorch.version
     )?;
     Ok(())
 }

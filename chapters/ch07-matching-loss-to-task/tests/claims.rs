@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use candle_core::{Device, Tensor};
 use ch07_matching_loss_to_task::calibration::cross_entropy_smoothed;
-use ch07_matching_loss_to_task::{CHAPTER, Report, run};
+use ch07_matching_loss_to_task::{CHAPTER, Report, SECTIONS, run};
 use shared::activations::to_f64;
 use shared::nn::{Forward, Init, Mlp};
 
@@ -23,6 +23,52 @@ fn the_three_tasks_reach_pytorchs_magnitude() {
         assert_eq!(fit.history.len(), 200);
         assert!(fit.history[199] < fit.history[0] / 4.0);
     }
+}
+
+/// The file `tools/pytorch-figures.py` writes, read here line by line
+/// rather than through the chapter's own reader.
+fn pytorch_file(key: &str) -> String {
+    let file = include_str!("../pytorch-figures.toml");
+    let line = file
+        .lines()
+        .find(|l| l.split('=').next().unwrap().trim() == key)
+        .unwrap_or_else(|| panic!("pytorch-figures.toml has no {key}"));
+    line.split('=')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_matches('"')
+        .to_string()
+}
+
+#[test]
+fn the_pytorch_column_is_the_scripts_output() {
+    let mut text = Vec::new();
+    let section = SECTIONS.iter().find(|s| s.name == "three-tasks").unwrap();
+    (section.body)(report(), &mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("PyTorch"), "{}", lines[0]);
+    for (line, (task, key)) in lines[2..5].iter().zip([
+        ("regression", "regression_mae"),
+        ("binary", "binary_accuracy"),
+        ("4-class", "multiclass_accuracy"),
+    ]) {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let want: f64 = pytorch_file(key).parse().unwrap();
+        assert_eq!(cells[0], task);
+        assert_eq!(
+            cells.last(),
+            Some(&shared::table::f4(want).as_str()),
+            "{line}"
+        );
+    }
+    // The note names the version that computed them: the book's reference, 2.15.
+    let version = pytorch_file("pytorch");
+    assert!(version.starts_with("2.15."), "{version}");
+    let note = format!("PyTorch {version}: its own random data and weights");
+    assert!(lines[6].ends_with(&note), "{}", lines[6]);
+    assert_eq!(pytorch_file("seed"), "42");
 }
 
 #[test]
