@@ -169,6 +169,33 @@ async function visit(browser, base, page, mode, { full = true, shot = true } = {
     return { failures: [...result.failures, ...failures], stats: result.stats };
 }
 
+// MathJax's menu lets a reader turn on its accessibility explorer, which
+// would load more of MathJax and then the speech rule engine's rules, from a
+// CDN unless they are local. The book vendors only tex-svg.js, so turning it
+// on must load nothing from the network and leave every formula in place.
+async function checkExplorer(browser, base, page) {
+    const tab = await browser.newPage();
+    const failures = [];
+    tab.on('request', (r) => {
+        if (!r.url().startsWith(base + '/') && !r.url().startsWith('data:')) failures.push(`request off the book: ${r.url()}`);
+    });
+    tab.on('pageerror', (e) => failures.push(`script error: ${String(e.message).split('\n')[0]}`));
+    try {
+        await tab.goto(`${base}/${page}.html`, { waitUntil: 'load', timeout: 60000 });
+        await tab.waitForFunction(() => window.MathJax && MathJax.startup && MathJax.startup.promise, null, { timeout: MATHJAX_TIMEOUT_MS });
+        await tab.evaluate(() => MathJax.startup.promise);
+        const count = () => tab.evaluate(() => document.querySelectorAll('mjx-container').length);
+        const before = await count();
+        await tab.evaluate(() => MathJax.startup.document.menu.menu.pool.lookup('explorer').setValue(true));
+        await tab.waitForTimeout(3000);
+        const after = await count();
+        if (!(before > 0) || after !== before) failures.push(`${before} formulas before turning the explorer on, ${after} after`);
+        return { failures, formulas: after };
+    } finally {
+        await tab.close();
+    }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -240,6 +267,11 @@ async function main() {
         if (stats.plotLuminance !== undefined) info.push(`plot luminance ${stats.plotLuminance}`);
         report(label, failures, info);
     }
+    if (!process.env.PAGES || process.env.PAGES.split(',').includes('ch05-naive-bce-nan')) {
+        const { failures, formulas } = await checkExplorer(browser, base, 'ch05-naive-bce-nan');
+        report(`${'ch05-naive-bce-nan'.padEnd(26)} MathJax explorer`, failures, [`${formulas} formulas`]);
+    }
+
     // the browser runner on every chapter page (runner.mjs)
     const crates = pages.filter((p) => /^ch\d\d-/.test(p));
     if (crates.length) await checkRunner(browser, { base, htmlDir, root, srcDir, shotDir, crates, report });
