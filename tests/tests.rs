@@ -3,6 +3,7 @@
 mod chapters;
 mod common;
 mod lab;
+mod numbers;
 mod offline;
 mod predict;
 mod shape;

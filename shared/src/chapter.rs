@@ -281,6 +281,9 @@ pub trait AnyChapter: Sync {
     fn check_flags(&self, args: &[&str]) -> std::result::Result<(), clap::Error>;
     /// The chapter's command line (for tests that feed every flag).
     fn command(&self) -> clap::Command;
+    /// The chapter's text and plots at the flags `args` (flags only, without
+    /// the program name), or why the flags are refused or the run failed.
+    fn output_for(&self, args: &[&str]) -> std::result::Result<Output, String>;
     /// The chapter's workshop exercises.
     fn exercises(&self) -> &'static [Exercise];
     /// The "Your turn" section, run now.
@@ -314,6 +317,11 @@ impl<O: clap::Args, R> AnyChapter for Chapter<O, R> {
 
     fn command(&self) -> clap::Command {
         Chapter::command(self)
+    }
+
+    fn output_for(&self, args: &[&str]) -> std::result::Result<Output, String> {
+        let opts = self.options(args).map_err(|e| e.to_string())?;
+        self.output_with(&opts).map_err(|e| e.to_string())
     }
 
     fn exercises(&self) -> &'static [Exercise] {
