@@ -464,10 +464,23 @@ fn the_browser_runner_is_vendored_with_its_licence() {
         );
     }
     let toml = std::fs::read_to_string(book.root().join("book.toml")).unwrap();
-    assert!(
-        toml.contains("additional-js = [\"book/theme/run.js\"]"),
-        "book.toml must load the Run form's script, book/theme/run.js"
-    );
+    let list = |key: &str| {
+        toml.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    for (key, file) in [
+        ("additional-js = ", "book/theme/run.js"),
+        ("additional-js = ", "book/theme/predict.js"),
+        ("additional-css = ", "book/theme/predict.css"),
+    ] {
+        assert!(
+            list(key).contains(&format!("\"{file}\"")),
+            "book.toml's {key}[…] must load {file}"
+        );
+        assert!(book.root().join(file).is_file(), "{file} is missing");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! The format (book/src/ch05-naive-bce-nan.md has examples):
 //!
 //! ```text
-//! <div class="predict">
+//! <div class="predict" id="predict-ID" data-predict="ID">
 //!
 //! **Predict the output.** QUESTION
 //!
@@ -25,25 +25,44 @@
 //!
 //! EXPLANATION
 //!
+//! <div class="predict-whys">
+//!
+//! **The other choices:**
+//!
+//! - **A.** WHY A IS WRONG, AND WHAT WOULD MAKE IT TRUE
+//! - **C.** …
+//!
+//! </div>
 //! </details>
 //! </div>
 //! ```
+//!
+//! In the browser, book/theme/predict.js turns the choices into buttons and
+//! shows the "why" of the choice made (the quoted output and the explanation
+//! for the right one); without JavaScript and in print the block reads as
+//! written, its answer folded. [`answers`] lists every question for the
+//! "Your answers" page.
 
 use std::collections::BTreeSet;
 
 use crate::common::{book, outputs};
 
-const OPEN: &str = "<div class=\"predict\">";
+const OPEN: &str = "<div class=\"predict\"";
+const WHYS: &str = "<div class=\"predict-whys\">";
 
 /// One question as written on a page.
 #[derive(Debug, PartialEq)]
 pub struct Question {
+    /// The `data-predict` id, the same as the element's id less `predict-`.
+    pub id: String,
     pub text: String,
     /// (letter, choice text)
     pub choices: Vec<(char, String)>,
     pub answer: char,
     pub quoted: Vec<String>,
     pub explanation: String,
+    /// (letter, why) for every choice but the right one.
+    pub whys: Vec<(char, String)>,
     /// Byte offset of the block in the page.
     pub at: usize,
 }
@@ -71,7 +90,48 @@ pub fn questions(page: &str) -> Result<Vec<Question>, String> {
     Ok(out)
 }
 
+/// The `(letter, text)` items of a Markdown list of `- **X.** text` lines,
+/// with the indented lines that continue them.
+fn lettered(list: &str) -> Result<Vec<(char, String)>, String> {
+    let mut items: Vec<(char, String)> = Vec::new();
+    for line in list.lines() {
+        if let Some(rest) = line.strip_prefix("- **") {
+            let letter = rest.chars().next().unwrap_or(' ');
+            let item = rest
+                .strip_prefix(&format!("{letter}.**"))
+                .ok_or_else(|| format!("line `{line}` is not `- **X.** text`"))?;
+            items.push((letter, item.trim().to_string()));
+        } else if line.starts_with("  ")
+            && !line.trim().is_empty()
+            && let Some(last) = items.last_mut()
+        {
+            last.1.push(' ');
+            last.1.push_str(line.trim());
+        }
+    }
+    Ok(items)
+}
+
 fn parse(block: &str, at: usize) -> Result<Question, String> {
+    let (tag, block) = block
+        .split_once('>')
+        .ok_or("the predict <div> is not closed")?;
+    let attr = |name: &str| {
+        tag.split_once(&format!(" {name}=\""))
+            .and_then(|(_, v)| v.split_once('"'))
+            .map(|(v, _)| v.to_string())
+    };
+    let id = attr("data-predict").ok_or("the predict <div> has no data-predict=\"ID\"")?;
+    let ok_id = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok_id || attr("id") != Some(format!("predict-{id}")) {
+        return Err(format!(
+            "the predict <div> needs id=\"predict-{id}\" and data-predict=\"{id}\", \
+             an id of lowercase letters, digits and '-'"
+        ));
+    }
     let (ask, answer) = block
         .split_once("<details>")
         .ok_or("no <details> with the answer")?;
@@ -84,23 +144,7 @@ fn parse(block: &str, at: usize) -> Result<Question, String> {
         .unwrap()
         .trim()
         .to_string();
-    // A choice is its `- **X.**` line and the indented lines that continue it.
-    let mut choices: Vec<(char, String)> = Vec::new();
-    for line in ask.lines() {
-        if let Some(rest) = line.strip_prefix("- **") {
-            let letter = rest.chars().next().unwrap_or(' ');
-            let choice = rest
-                .strip_prefix(&format!("{letter}.**"))
-                .ok_or_else(|| format!("choice line `{line}` is not `- **X.** text`"))?;
-            choices.push((letter, choice.trim().to_string()));
-        } else if line.starts_with("  ")
-            && !line.trim().is_empty()
-            && let Some(last) = choices.last_mut()
-        {
-            last.1.push(' ');
-            last.1.push_str(line.trim());
-        }
-    }
+    let choices = lettered(ask).map_err(|e| format!("a choice's {e}"))?;
     let letters: String = choices.iter().map(|c| c.0).collect();
     if !(letters == "ABC" || letters == "ABCD") {
         return Err(format!(
@@ -120,6 +164,21 @@ fn parse(block: &str, at: usize) -> Result<Question, String> {
     if !letters.contains(letter) {
         return Err(format!("the answer {letter} is not one of the choices"));
     }
+    let (answer_text, whys) = answer_text
+        .split_once(WHYS)
+        .ok_or("the answer has no <div class=\"predict-whys\"> for the other choices")?;
+    let whys = lettered(whys.trim_end().strip_suffix("</div>").unwrap_or(whys))
+        .map_err(|e| format!("a why's {e}"))?;
+    let expected: String = letters.chars().filter(|c| *c != letter).collect();
+    let given: String = whys.iter().map(|w| w.0).collect();
+    if given != expected {
+        return Err(format!(
+            "the other choices' whys must be lettered {expected:?}, in order; found {given:?}"
+        ));
+    }
+    if let Some((l, _)) = whys.iter().find(|w| w.1.split_whitespace().count() < 6) {
+        return Err(format!("the why of choice {l} says too little"));
+    }
     let mut parts = answer_text.split("```");
     let before = parts.next().unwrap_or("");
     let quoted_block = parts.next().ok_or("the answer quotes no output block")?;
@@ -132,11 +191,13 @@ fn parse(block: &str, at: usize) -> Result<Question, String> {
         .collect();
     let explanation = format!("{} {}", before, parts.collect::<Vec<_>>().join(" "));
     Ok(Question {
+        id,
         text,
         choices,
         answer: letter,
         quoted,
         explanation,
+        whys,
         at,
     })
 }
@@ -250,6 +311,13 @@ pub fn problems(q: &Question, chapter: &str, sections: &[(&str, &str)], page: &s
             "the explanation says {n}, which the chapter does not print"
         )));
     }
+    for (letter, why) in &q.whys {
+        for n in decimals(why).difference(&printed) {
+            out.push(said(format!(
+                "the why of choice {letter} says {n}, which the chapter does not print"
+            )));
+        }
+    }
     // Asked before the answer is shown.
     let snap = format!("{chapter}__{section}.snap");
     if let Some(first) = page.find(&snap)
@@ -258,6 +326,29 @@ pub fn problems(q: &Question, chapter: &str, sections: &[(&str, &str)], page: &s
         out.push(said(format!(
             "the question comes after the page shows {snap}"
         )));
+    }
+    out
+}
+
+/// Every question of the book in reading order, as the Markdown list of the
+/// "Your answers" page (book/src/answers.md includes it): the page's title,
+/// linked to the question, and the question's text.
+pub fn answers() -> String {
+    let mut out = String::new();
+    for (ch, _) in outputs() {
+        let page = std::fs::read_to_string(book().src().join(format!("{}.md", ch.name()))).unwrap();
+        let title = page
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap_or(ch.name());
+        for q in questions(&page).unwrap_or_default() {
+            out.push_str(&format!(
+                "- [{title}]({}.md#predict-{}): {}\n",
+                ch.name(),
+                q.id,
+                q.text.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
     }
     out
 }
@@ -289,12 +380,94 @@ fn every_predict_question_is_answered_by_the_pinned_output() {
     assert!(asked >= 11, "only {asked} questions");
 }
 
+/// Every question of the book, by chapter, in reading order.
+fn every_question() -> Vec<(&'static str, Question)> {
+    outputs()
+        .iter()
+        .flat_map(|(ch, _)| {
+            let page =
+                std::fs::read_to_string(book().src().join(format!("{}.md", ch.name()))).unwrap();
+            let qs = questions(&page).unwrap_or_else(|e| panic!("{}: {e}", ch.name()));
+            qs.into_iter().map(|q| (ch.name(), q))
+        })
+        .collect()
+}
+
+/// What is wrong with the spread of right answers over letters: a room that
+/// sees the same letter win every time stops predicting.
+pub fn letter_problems(answers: &[char]) -> Vec<String> {
+    let mut out = Vec::new();
+    for letter in ['A', 'B', 'C', 'D'] {
+        let n = answers.iter().filter(|a| **a == letter).count();
+        if n * 100 > answers.len() * 40 {
+            out.push(format!(
+                "{letter} answers {n} of the {} questions, more than 40%",
+                answers.len()
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_right_answers_are_spread_over_the_letters() {
+    let all = every_question();
+    let answers: Vec<char> = all.iter().map(|(_, q)| q.answer).collect();
+    let found = letter_problems(&answers);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    // The 90-minute agenda's questions, asked one after another, differ.
+    let ninety: Vec<char> = act_loss_book::workshop::NINETY_MINUTES
+        .blocks
+        .iter()
+        .flat_map(|(page, _)| all.iter().filter(move |(ch, _)| ch == page))
+        .map(|(_, q)| q.answer)
+        .collect();
+    assert!(ninety.len() >= 3, "{ninety:?}");
+    for pair in ninety.windows(2) {
+        assert_ne!(
+            pair[0], pair[1],
+            "two questions in a row answered by the same letter"
+        );
+    }
+    // The check can fail.
+    assert_eq!(letter_problems(&['B', 'B', 'A', 'C', 'B']).len(), 1);
+    assert!(letter_problems(&['A', 'B', 'C', 'D', 'A']).is_empty());
+}
+
+#[test]
+fn question_ids_are_unique_and_the_answers_page_lists_every_question() {
+    let all = every_question();
+    let ids: BTreeSet<&str> = all.iter().map(|(_, q)| q.id.as_str()).collect();
+    assert_eq!(ids.len(), all.len(), "two questions share an id");
+    let list = answers();
+    assert_eq!(list.lines().count(), all.len());
+    for (ch, q) in &all {
+        assert!(
+            list.contains(&format!("({ch}.md#predict-{})", q.id)),
+            "{ch}: {} is not listed",
+            q.id
+        );
+    }
+    let page = std::fs::read_to_string(book().src().join("answers.md")).unwrap();
+    assert!(
+        page.contains("{{#include ../../tests/snapshots/predict__answers.snap:4:}}"),
+        "answers.md does not include the pinned list"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("predict__answers", list));
+}
+
 #[test]
 fn a_question_is_parsed_and_its_mistakes_are_found() {
-    let page = "intro\n<div class=\"predict\">\n\n**Predict the output.** What is the mean?\n\n\
+    let page = "intro\n<div class=\"predict\" id=\"predict-mean\" data-predict=\"mean\">\n\n\
+                **Predict the output.** Three losses. What is the mean?\n\n\
                 - **A.** 2.0365\n- **B.** 0.2909\n- **C.** a mean that is\n  NaN\n\n<details>\n<summary>Answer</summary>\n\n\
                 **B.** The chapter prints:\n\n```text\nweighted mean 0.2909 (sum 6.1094)\n```\n\n\
-                It divides 6.1094 by 21, not by 3 (2.0365).\n\n</details>\n</div>\n\
+                It divides 6.1094 by 21, not by 3.\n\n<div class=\"predict-whys\">\n\n**The other choices:**\n\n\
+                - **A.** 2.0365 divides by the 3 samples,\n  not by 21.\n\
+                - **C.** Nothing here is infinite or NaN: the losses are 0.25 each.\n\n</div>\n</details>\n</div>\n\
                 {{#include x/ch99__mean.snap:4:}}\n";
     let qs = questions(page).unwrap();
     assert_eq!(qs.len(), 1);
@@ -302,7 +475,19 @@ fn a_question_is_parsed_and_its_mistakes_are_found() {
     assert_eq!(q.answer, 'B');
     assert_eq!(q.quoted, vec!["weighted mean 0.2909 (sum 6.1094)"]);
     assert_eq!(q.choices[2], ('C', "a mean that is NaN".to_string()));
-    let ok = [("mean", "weighted mean 0.2909 (sum 6.1094)\nother 2.0365\n")];
+    assert_eq!(q.id, "mean");
+    assert_eq!(q.whys.len(), 2);
+    assert_eq!(
+        q.whys[0],
+        (
+            'A',
+            "2.0365 divides by the 3 samples, not by 21.".to_string()
+        )
+    );
+    let ok = [(
+        "mean",
+        "weighted mean 0.2909 (sum 6.1094)\nother 2.0365 0.25\n",
+    )];
     assert_eq!(problems(q, "ch99", &ok, page), Vec::<String>::new());
     // The output changed: the answer no longer holds.
     let changed = [("mean", "weighted mean 0.3000 (sum 6.1094)\n")];
@@ -315,7 +500,32 @@ fn a_question_is_parsed_and_its_mistakes_are_found() {
         &[("mean", "weighted mean 0.2909 (sum 6.1094)\n")],
         page,
     );
-    assert!(found.iter().any(|p| p.contains("2.0365")), "{found:?}");
+    assert!(
+        found.iter().any(|p| p.contains("choice A says 2.0365")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|p| p.contains("choice C says 0.25")),
+        "{found:?}"
+    );
+    // Malformed blocks are refused, each with its reason.
+    let broken = |from: &str, to: &str| {
+        let bad = page.replacen(from, to, 1);
+        assert_ne!(bad, page, "{from}");
+        questions(&bad).unwrap_err()
+    };
+    assert!(broken(" data-predict=\"mean\"", "").contains("data-predict"));
+    assert!(broken("id=\"predict-mean\"", "id=\"mean\"").contains("id="));
+    assert!(broken("<div class=\"predict-whys\">", "<div>").contains("predict-whys"));
+    assert!(broken("- **C.** Nothing", "- **D.** Nothing").contains("lettered \"AC\""));
+    assert!(broken("- **A.** 2.0365 divides", "- **B.** 2.0365 divides").contains("lettered"));
+    assert!(
+        broken(
+            "Nothing here is infinite or NaN: the losses are 0.25 each.",
+            "No."
+        )
+        .contains("says too little")
+    );
     // Asked after the output is shown.
     let late = format!("{{{{#include x/ch99__mean.snap:4:}}}}\n{page}");
     let q = &questions(&late).unwrap()[0];

@@ -111,9 +111,14 @@ fn build() -> anyhow::Result<()> {
         stale.extend(book.stale_sections(ch.name(), &output.sections));
         native.push((ch.name().to_string(), output.text()));
         println!(
-            "{:<28} {} plots, text checked, {:.2} s",
+            "{:<28} {} {}, text checked, {:.2} s",
             ch.name(),
             output.plots.len(),
+            if output.plots.len() == 1 {
+                "plot"
+            } else {
+                "plots"
+            },
             t.elapsed().as_secs_f64()
         );
     }

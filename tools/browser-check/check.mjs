@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from './inspect.mjs';
 import { serve, launch } from './chromium.mjs';
 import { checkRunner } from './runner.mjs';
+import { checkPredict } from './predict.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -275,6 +276,8 @@ async function main() {
     // the browser runner on every chapter page (runner.mjs)
     const crates = pages.filter((p) => /^ch\d\d-/.test(p));
     if (crates.length) await checkRunner(browser, { base, htmlDir, root, srcDir, shotDir, crates, report });
+    // the predict-the-output questions and the answers page (predict.mjs)
+    await checkPredict(browser, { base, htmlDir, shotDir, pages, report });
     await browser.close();
     server.close();
 
