@@ -70,6 +70,14 @@ pub const BLOCKS: &[Block] = &[
         exercises: &[],
     },
     Block {
+        page: "idioms",
+        what: "[Candle for PyTorch users](cheat-sheet.md#candle-for-pytorch-users): \
+               `?` after every operation, `(a * b)? + c`, no implicit broadcasting, \
+               `.dims()` when shapes disagree",
+        minutes: 4,
+        exercises: &[],
+    },
+    Block {
         page: "ch00-candle-basics",
         what: "tensors, Result, Var and GradStore",
         minutes: 8,
@@ -109,7 +117,7 @@ pub const BLOCKS: &[Block] = &[
         page: "ch06-class-weighting",
         what: "weights, pos_weight, focal loss",
         minutes: 10,
-        exercises: &[("weighted-ce-mean", 10), ("focal-term", 10)],
+        exercises: &[("weighted-ce-mean", 14), ("focal-term", 10)],
     },
     Block {
         page: "ch07-matching-loss-to-task",
@@ -120,7 +128,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "ch08-common-errors",
         what: "the errors, reproduced and fixed",
-        minutes: 8,
+        minutes: 12,
         exercises: &[("clip-grad-norm", 10), ("column-mse", 8)],
     },
     Block {
@@ -138,15 +146,17 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "wrap-up",
         what: "questions; what to try at home",
-        minutes: 7,
+        minutes: 5,
         exercises: &[],
     },
 ];
 
-/// What an agenda takes from a block: all of its exercises, some, or none.
+/// What an agenda takes from a block: all of its exercises, some, or none;
+/// `IfTime` exercises are listed for fast participants and not counted.
 pub enum Take {
     All,
     Only(&'static [&'static str]),
+    IfTime(&'static [&'static str]),
     TalkOnly,
 }
 
@@ -156,16 +166,18 @@ pub struct Agenda {
     pub blocks: &'static [(&'static str, Take)],
 }
 
-/// The 90-minute session: the NaN and the weights, with one exercise each,
-/// around the activations and the errors.
+/// The 90-minute session: Candle's idioms first, then the NaN and the
+/// weights, with one exercise each, around the activations and the errors;
+/// ch08's exercise only if time allows.
 pub const NINETY_MINUTES: Agenda = Agenda {
     name: "90 minutes",
     blocks: &[
         ("workshop", Take::All),
+        ("idioms", Take::All),
         ("ch01-activation-shapes", Take::All),
         ("ch05-naive-bce-nan", Take::Only(&["stable-bce"])),
         ("ch06-class-weighting", Take::Only(&["weighted-ce-mean"])),
-        ("ch08-common-errors", Take::Only(&["clip-grad-norm"])),
+        ("ch08-common-errors", Take::IfTime(&["clip-grad-norm"])),
         ("wrap-up", Take::All),
     ],
 };
@@ -175,6 +187,7 @@ pub const HALF_DAY: Agenda = Agenda {
     name: "half a day",
     blocks: &[
         ("workshop", Take::All),
+        ("idioms", Take::All),
         ("ch00-candle-basics", Take::All),
         ("ch01-activation-shapes", Take::All),
         ("ch02-vanishing-gradients", Take::All),
@@ -199,6 +212,8 @@ pub fn block(page: &str) -> Option<&'static Block> {
 struct Row {
     what: String,
     exercises: Vec<(&'static str, u32)>,
+    /// Exercises for whoever has time left, not counted in the minutes.
+    if_time: Vec<(&'static str, u32)>,
     minutes: u32,
 }
 
@@ -208,11 +223,8 @@ fn rows(agenda: &Agenda) -> Result<Vec<Row>, String> {
         .iter()
         .map(|(page, take)| {
             let b = block(page).ok_or_else(|| format!("{}: no block {page}", agenda.name))?;
-            let exercises: Vec<(&'static str, u32)> = match take {
-                Take::All => b.exercises.to_vec(),
-                Take::TalkOnly => Vec::new(),
-                Take::Only(ids) => ids
-                    .iter()
+            let pick = |ids: &[&str]| {
+                ids.iter()
                     .map(|id| {
                         b.exercises
                             .iter()
@@ -220,7 +232,13 @@ fn rows(agenda: &Agenda) -> Result<Vec<Row>, String> {
                             .copied()
                             .ok_or_else(|| format!("{}: {page} has no exercise {id}", agenda.name))
                     })
-                    .collect::<Result<_, _>>()?,
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            let (exercises, if_time) = match take {
+                Take::All => (b.exercises.to_vec(), Vec::new()),
+                Take::TalkOnly => (Vec::new(), Vec::new()),
+                Take::Only(ids) => (pick(ids)?, Vec::new()),
+                Take::IfTime(ids) => (Vec::new(), pick(ids)?),
             };
             let what = match chapters::find(page) {
                 Some(_) => format!("[{}]({page}.md): {}", page_number(page), b.what),
@@ -230,6 +248,7 @@ fn rows(agenda: &Agenda) -> Result<Vec<Row>, String> {
             Ok(Row {
                 what,
                 exercises,
+                if_time,
                 minutes,
             })
         })
@@ -257,16 +276,17 @@ pub fn render(agenda: &Agenda) -> Result<String, String> {
         String::from("| start | what | exercises (minutes each) | min |\n|---|---|---|---|\n");
     let mut clock = 0;
     for r in rows(agenda)? {
-        let exercises = if r.exercises.is_empty() {
-            "".to_string()
-        } else {
-            let each: Vec<String> = r
-                .exercises
-                .iter()
-                .map(|(id, m)| format!("`{id}` ({m})"))
-                .collect();
-            each.join(", ")
-        };
+        let exercises: Vec<String> = r
+            .exercises
+            .iter()
+            .map(|(id, m)| format!("`{id}` ({m})"))
+            .chain(
+                r.if_time
+                    .iter()
+                    .map(|(id, m)| format!("`{id}` ({m}, if time allows)")),
+            )
+            .collect();
+        let exercises = exercises.join(", ");
         out.push_str(&format!(
             "| {}:{:02} | {} | {} | {} |\n",
             clock / 60,
@@ -278,8 +298,13 @@ pub fn render(agenda: &Agenda) -> Result<String, String> {
         clock += r.minutes;
     }
     let exercises: usize = rows(agenda)?.iter().map(|r| r.exercises.len()).sum();
+    let extra: usize = rows(agenda)?.iter().map(|r| r.if_time.len()).sum();
+    let extra = match extra {
+        0 => String::new(),
+        n => format!(" (and {n} if time allows)"),
+    };
     out.push_str(&format!(
-        "| {}:{:02} | end: {} minutes in all, {} exercises | | |\n",
+        "| {}:{:02} | end: {} minutes in all, {} exercises{extra} | | |\n",
         clock / 60,
         clock % 60,
         clock,

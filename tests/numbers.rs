@@ -453,7 +453,7 @@ fn is_printed(n: &Stated, printed: &BTreeMap<String, f64>, min_rounded: usize) -
 /// The page without its code: fenced blocks and inline code spans removed
 /// (formulas kept), as paragraphs and list items, each with the flags its
 /// code spans name.
-fn blocks(page: &str) -> Vec<(String, Vec<String>)> {
+fn blocks(page: &str) -> Vec<(String, Vec<String>, Option<String>)> {
     let mut out = Vec::new();
     let outside_fences: Vec<&str> = page.split("```").step_by(2).collect();
     for part in outside_fences {
@@ -477,8 +477,16 @@ fn blocks(page: &str) -> Vec<(String, Vec<String>)> {
                 })
                 .filter(|f| !f.chars().any(|c| c.is_ascii_uppercase()))
                 .collect();
+            // the chapter a `cargo run -p CHAPTER -- FLAGS` span names, for
+            // pages that are not a chapter's own
+            let named = spans.iter().find_map(|s| {
+                s.trim()
+                    .strip_prefix("cargo run -p ")
+                    .and_then(|r| r.split_whitespace().next())
+                    .map(str::to_string)
+            });
             let prose: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
-            out.push((prose, flags));
+            out.push((prose, flags, named));
         };
         for line in part.lines() {
             let item = line.trim_start().starts_with("- ") || line.trim_start().starts_with("> ");
@@ -536,7 +544,7 @@ fn every_number_a_page_states_is_printed_or_has_its_source_here() {
         // On a page that is not a chapter's, the pool is every chapter's
         // output, so a rounding must keep three significant digits.
         let min_rounded = if own.is_some() { 2 } else { 3 };
-        for (prose, flags) in blocks(&md) {
+        for (prose, flags, named) in blocks(&md) {
             let mut printed = base.clone();
             // the flags' own values are stated in code on the page
             for f in &flags {
@@ -544,8 +552,9 @@ fn every_number_a_page_states_is_printed_or_has_its_source_here() {
             }
             let stated = stated_numbers(&prose);
             // the runs at the block's flags, only when a number needs them
+            let run_by = own.or_else(|| named.as_deref().and_then(chapters::find));
             if let Some(ch) =
-                own.filter(|_| stated.iter().any(|n| !is_printed(n, &printed, min_rounded)))
+                run_by.filter(|_| stated.iter().any(|n| !is_printed(n, &printed, min_rounded)))
             {
                 for f in &flags {
                     let key = (ch.name().to_string(), f.clone());
@@ -679,5 +688,7 @@ fn paragraphs_carry_their_flags_and_choices_are_left_out() {
     assert!(b[0].0.contains("1.25") && !b[0].0.contains("0.1"));
     assert_eq!(b[1].1, ["--seed 7"]);
     assert_eq!(b[2].1, ["--at -6"]);
-    assert!(b.iter().all(|(p, _)| !p.contains("9.99")));
+    assert_eq!(b[2].2.as_deref(), Some("ch01-x"));
+    assert_eq!(b[0].2, None);
+    assert!(b.iter().all(|(p, _, _)| !p.contains("9.99")));
 }
