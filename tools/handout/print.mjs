@@ -71,7 +71,9 @@ async function main() {
         await tab.evaluate(() => document.fonts.ready.then(() => true));
 
         // The workshop page's speaker notes print open; the "predict the
-        // output" answers stay folded, so the handout can be used in class.
+        // output" answers, and the library listings that answer an exercise
+        // (details.answer-listing), stay folded, so the handout can be used
+        // in class.
         await tab.evaluate(() => document.querySelectorAll('details.notes').forEach((d) => { d.open = true; }));
 
         // Laid out as on paper (print media, the text's width): what does not fit?
