@@ -14,11 +14,13 @@
 // Then the answers page lists every question, each with the state left on
 // its page (ch05 wrong, the rest right), and its button forgets them all.
 // Without JavaScript, and in print (print media, print.html), a question
-// reads as written: plain choices, the answer folded, no verdict.
+// reads as written: plain choices, the answer folded, no verdict. From disk
+// (file://) an answer is kept and listed too.
 // Screenshots: target/browser-check/predict/.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const WRONG_LAST = 'ch05-naive-bce-nan';
 
@@ -227,6 +229,21 @@ export async function checkPredict(browser, { base, htmlDir, shotDir, pages, rep
         }));
         if (!inPrint.questions || inPrint.buttons || inPrint.open) failures.push(`print.html: ${JSON.stringify(inPrint)}`);
         await ctx.close();
-        report(`${'predict, no JS and print'.padEnd(31)}`, failures, [`${inPrint.questions} questions in print.html`]);
+
+        // From disk (file://): the answer is kept there too.
+        const disk = await browser.newContext();
+        const t3 = await disk.newPage();
+        t3.on('pageerror', (e) => failures.push(`file://: page error: ${e.message}`));
+        const fileUrl = (p) => pathToFileURL(path.join(htmlDir, p + '.html')).href;
+        await t3.goto(fileUrl(WRONG_LAST), { waitUntil: 'load' });
+        const id = await t3.$eval('[data-predict]', (q) => q.dataset.predict);
+        const { answer } = await readAnswer(t3, `[data-predict="${id}"]`);
+        const wrong = ['A', 'B', 'C', 'D'].find((l) => l !== answer);
+        await t3.click(`[data-predict="${id}"] button[data-choice="${wrong}"]`);
+        await t3.goto(fileUrl('answers'), { waitUntil: 'load' });
+        const state = await t3.$eval(`.predict-answers a[href$="#predict-${id}"]`, (a) => a.closest('li').dataset.state).catch(() => 'not listed');
+        if (state !== 'wrong') failures.push(`file://: the answers page lists ${id} as "${state}", not "wrong"`);
+        await disk.close();
+        report(`${'predict, no JS, print, file://'.padEnd(31)}`, failures, [`${inPrint.questions} questions in print.html`]);
     }
 }
