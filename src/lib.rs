@@ -7,6 +7,8 @@ pub mod bench;
 pub mod book;
 pub mod chapters;
 pub mod lab;
+pub mod learner;
 pub mod links;
 pub mod runner;
+pub mod watch;
 pub mod workshop;

@@ -18,33 +18,64 @@ pub fn find(id: &str) -> Option<(&'static dyn AnyChapter, &'static Exercise)> {
     exercises().into_iter().find(|(_, ex)| ex.id == id)
 }
 
-/// `cargo exercise` without an id: every exercise, run, one line each.
+/// `cargo exercise` without an id: progress ("5 of 13 done"), every
+/// exercise run and marked, in the book's order, and the next one to do.
+/// Returns the text and how many are done.
 pub fn overview() -> (String, usize) {
-    let mut out = String::new();
-    let mut solved = 0;
     let all = exercises();
+    let outcomes: Vec<Outcome> = all
+        .iter()
+        .map(|(_, ex)| exercise::attempt(ex.check))
+        .collect();
+    progress(&all, &outcomes)
+}
+
+/// [`overview`]'s text for these outcomes, one per exercise, in order.
+pub fn progress(
+    all: &[(&'static dyn AnyChapter, &'static Exercise)],
+    outcomes: &[Outcome],
+) -> (String, usize) {
+    let done = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Solved(_)))
+        .count();
+    let mut out = format!(
+        "{done} of {} done (✓ done, · not started, ✗ not right yet)\n",
+        all.len()
+    );
     let mut last = "";
-    for (ch, ex) in &all {
+    for ((ch, ex), outcome) in all.iter().zip(outcomes) {
         if ch.name() != last {
             out.push_str(&format!("{}\n", ch.name()));
             last = ch.name();
         }
-        let mark = match exercise::attempt(ex.check) {
-            Outcome::Solved(_) => {
-                solved += 1;
-                "✓"
-            }
+        let mark = match outcome {
+            Outcome::Solved(_) => "✓",
             Outcome::Todo => "·",
             Outcome::Wrong(_) => "✗",
         };
         out.push_str(&format!("  {mark} {:<22} {}\n", ex.id, ex.title));
     }
-    out.push_str(&format!(
-        "{solved} of {} solved (✓ solved, · not done yet, ✗ not right yet); \
-         `cargo exercise ID` checks one\n",
-        all.len()
-    ));
-    (out, solved)
+    // The next one: one begun and not right yet; else the first not started
+    // after the last one done (the agendas skip some); else the first.
+    let solved = |i: &usize| matches!(outcomes[*i], Outcome::Solved(_));
+    let after = (0..all.len()).rev().find(solved).map_or(0, |i| i + 1);
+    let next = (0..all.len())
+        .find(|&i| matches!(outcomes[i], Outcome::Wrong(_)))
+        .or_else(|| (after..all.len()).find(|i| !solved(i)))
+        .or_else(|| (0..all.len()).find(|i| !solved(i)))
+        .map(|i| all[i]);
+    match next {
+        Some((ch, ex)) => out.push_str(&format!(
+            "next: `{}`: {} (`{}` in {})\n",
+            exercise::command(ex),
+            ex.title,
+            ex.function,
+            exercise::file_of(ch.name())
+        )),
+        None => out.push_str("every exercise is done\n"),
+    }
+    (out, done)
 }
 
 /// One block of a session: a page to read and run, with minutes for the

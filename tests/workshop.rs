@@ -2,7 +2,7 @@
 //! solution, a test and a place on its page, and each failing while the
 //! participant's file is untouched.
 
-use act_loss_book::workshop;
+use act_loss_book::{learner, workshop};
 use shared::exercise;
 
 use crate::common::book;
@@ -236,4 +236,273 @@ fn every_suggested_exercise_command_names_a_real_exercise() {
         }
     }
     assert!(checked >= 12, "only {checked} exercise commands found");
+}
+
+/// `cargo exercise` without an id: how many are done, each one's state in
+/// the book's order, and the next: one begun and not right yet, else the
+/// first not started after the last one done.
+#[test]
+fn progress_counts_what_is_done_and_names_the_next() {
+    use shared::exercise::Outcome;
+    let all = workshop::exercises();
+    let n = all.len();
+    let mut outcomes = vec![Outcome::Todo; n];
+    let (text, done) = workshop::progress(&all, &outcomes);
+    assert_eq!(done, 0);
+    assert!(text.starts_with(&format!("0 of {n} done")), "{text}");
+    assert!(text.contains("next: `cargo exercise accuracy`"), "{text}");
+    // In the book's order: each id after the one before.
+    let mut at = 0;
+    for (_, ex) in &all {
+        let i = text[at..]
+            .find(&format!("· {} ", ex.id))
+            .unwrap_or_else(|| panic!("{} is missing or out of order:\n{text}", ex.id));
+        at += i;
+    }
+    let stable = all.iter().position(|(_, e)| e.id == "stable-bce").unwrap();
+    outcomes[stable] = Outcome::Solved(String::new());
+    let (text, done) = workshop::progress(&all, &outcomes);
+    assert_eq!(done, 1);
+    assert!(text.starts_with(&format!("1 of {n} done")), "{text}");
+    assert!(text.contains("  ✓ stable-bce "), "{text}");
+    assert!(
+        text.contains(&format!("next: `cargo exercise {}`", all[stable + 1].1.id)),
+        "{text}"
+    );
+    outcomes[stable + 3] = Outcome::Wrong("yours is 2".into());
+    let (text, _) = workshop::progress(&all, &outcomes);
+    assert!(
+        text.contains(&format!("  ✗ {} ", all[stable + 3].1.id)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("next: `cargo exercise {}`", all[stable + 3].1.id)),
+        "{text}"
+    );
+    let every = vec![Outcome::Solved(String::new()); n];
+    let (text, done) = workshop::progress(&all, &every);
+    assert_eq!(done, n);
+    assert!(text.ends_with("every exercise is done\n"), "{text}");
+}
+
+/// Once an exercise passes, the checker shows what its check tried and the
+/// book's solution: that function from `src/solutions.rs`, whole, and
+/// nothing else of the file.
+#[test]
+fn once_solved_the_checker_shows_the_solution_function_and_only_it() {
+    for (ch, ex) in workshop::exercises() {
+        let shown = learner::after_solving(ch.name(), ex);
+        let at = |what: &str| format!("{}, {}: {what}\n{shown}", ch.name(), ex.id);
+        let (tried, code) = shown
+            .split_once("\nThe book's solution — compare with yours")
+            .unwrap_or_else(|| panic!("{}", at("no solution heading")));
+        assert!(
+            tried.starts_with("  What the check tried:\n"),
+            "{}",
+            at("no cases")
+        );
+        assert!(tried.lines().count() >= 2, "{}", at("no case listed"));
+        let code = code.split_once(":\n\n").map(|c| c.1).unwrap_or_default();
+        let solutions = read(&format!("chapters/{}/src/solutions.rs", ch.name()));
+        assert!(
+            solutions.contains(code),
+            "{}",
+            at("not a piece of solutions.rs")
+        );
+        assert!(
+            code.contains(&format!("\npub fn {}(", ex.function))
+                || code.starts_with(&format!("pub fn {}(", ex.function)),
+            "{}",
+            at("not the function")
+        );
+        assert_eq!(
+            code.matches("pub fn ").count(),
+            1,
+            "{}",
+            at("more than one function")
+        );
+        assert!(code.ends_with("\n}\n"), "{}", at("not the whole function"));
+        assert!(
+            !code.contains("//!") && !code.contains("\nuse "),
+            "{}",
+            at("the file's header came along")
+        );
+    }
+}
+
+/// A scratch copy of the book's exercise files, for `--reset` to work on.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("act-loss-reset-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (ch, _) in workshop::exercises() {
+        let file = dir.join(exercise::file_of(ch.name()));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let stub = learner::stubs_of(ch.name()).expect("a stub is kept for every chapter");
+        std::fs::write(&file, stub).unwrap();
+    }
+    std::fs::write(dir.join("book.toml"), "").unwrap();
+    dir
+}
+
+/// `source` with the body of `pub fn NAME(` replaced by `body`.
+fn solve(source: &str, name: &str, body: &str) -> String {
+    let span = learner::function_span(source, name).unwrap();
+    let function = &source[span.clone()];
+    let open = function.find("{\n").unwrap() + 2;
+    let solved = format!("{}    {body}\n}}\n", &function[..open]);
+    format!("{}{solved}{}", &source[..span.start], &source[span.end..])
+}
+
+#[test]
+fn reset_puts_back_one_function_and_leaves_the_rest_alone() {
+    let dir = scratch("one");
+    let file = dir.join(exercise::file_of("ch05-naive-bce-nan"));
+    let stub = std::fs::read_to_string(&file).unwrap();
+    let both = solve(
+        &solve(&stub, "stable_bce", "logits.relu()"),
+        "log_softmax",
+        "logits.exp()",
+    );
+    std::fs::write(&file, &both).unwrap();
+    let target = learner::target("stable-bce").unwrap();
+    let said = learner::reset(&dir, &target).unwrap();
+    assert!(
+        said.contains("`stable_bce`") && said.contains("the stub is back"),
+        "{said}"
+    );
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(after, solve(&stub, "log_softmax", "logits.exp()"));
+    // Again: nothing to do, and it says so.
+    let said = learner::reset(&dir, &target).unwrap();
+    assert!(said.contains("already the stub"), "{said}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn reset_refuses_a_file_changed_outside_its_exercises() {
+    let dir = scratch("refuse");
+    let file = dir.join(exercise::file_of("ch05-naive-bce-nan"));
+    let stub = std::fs::read_to_string(&file).unwrap();
+    let changed = solve(&stub, "stable_bce", "logits.relu()").replace(
+        "use candle_core::{D, Result, Tensor};",
+        "use candle_core::{D, DType, Result, Tensor};",
+    );
+    assert_ne!(changed, stub);
+    std::fs::write(&file, &changed).unwrap();
+    for id in ["stable-bce", "all"] {
+        let why = learner::reset(&dir, &learner::target(id).unwrap()).unwrap_err();
+        assert!(
+            why.contains("differs from the committed file outside its exercises")
+                && why.contains("DType"),
+            "{why}"
+        );
+        assert_eq!(why.lines().count(), 1, "{why}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
+    }
+    // A lost function is refused too.
+    std::fs::write(
+        &file,
+        stub.replace("pub fn log_softmax(", "pub fn log_soft("),
+    )
+    .unwrap();
+    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap()).unwrap_err();
+    assert!(why.contains("has lost one of"), "{why}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn reset_all_puts_back_every_stub() {
+    let dir = scratch("all");
+    for (ch, ex) in workshop::exercises() {
+        let file = dir.join(exercise::file_of(ch.name()));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, solve(&text, ex.function, "Ok(Default::default())")).unwrap();
+    }
+    let said = learner::reset(&dir, &learner::target("all").unwrap()).unwrap();
+    assert_eq!(
+        said.matches("the stub is back").count(),
+        workshop::exercises().len(),
+        "{said}"
+    );
+    for (ch, _) in workshop::exercises() {
+        let file = dir.join(exercise::file_of(ch.name()));
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            learner::stubs_of(ch.name()).unwrap(),
+            "{}",
+            ch.name()
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The checker in a scratch book (not this repository: cargo's
+/// `CARGO_MANIFEST_DIR` is removed, so it finds the book by its folder).
+fn run_exercise(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_exercise"))
+        .args(args)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_ids_and_flags_get_one_line_and_exit_code_2() {
+    let dir = scratch("cli");
+    let file = dir.join(exercise::file_of("ch08-common-errors"));
+    let changed = format!("// a note\n{}", std::fs::read_to_string(&file).unwrap());
+    std::fs::write(&file, &changed).unwrap();
+    for args in [
+        &["no-such-exercise"][..],
+        &["--reset"],
+        &["--reset", "no-such-exercise"],
+        &["--reset", "all", "stable-bce"],
+        &["--reset", "stable-bce", "--watch"],
+        &["--watch", "no-such-exercise"],
+        &["--frobnicate"],
+        &["--reset", "clip-grad-norm"],
+    ] {
+        let out = run_exercise(&dir, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // The refused reset left the file as it was.
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Candle's operators return a `Result`, so `mask * a + b` does not compile
+/// (E0277) before the checker can help: every stub's TODO shows the idiom.
+#[test]
+fn every_stub_gives_the_idiom_for_operators_on_results() {
+    for (ch, ex) in workshop::exercises() {
+        let stub = learner::stubs_of(ch.name()).unwrap();
+        let body = function_body(stub, ex.function).unwrap();
+        assert!(
+            body.contains("// Each operator returns a `Result`: `((mask * a)? + b)?`"),
+            "{}, {}: the TODO must show `((mask * a)? + b)?`",
+            ch.name(),
+            ex.id
+        );
+    }
+}
+
+/// `--reset` restores from `src/stubs/`, so it works without git: each
+/// copy must be the committed `src/exercises.rs`, untouched.
+#[cfg(feature = "solutions")]
+#[test]
+fn the_kept_stubs_are_the_untouched_exercise_files() {
+    for (ch, _) in workshop::exercises() {
+        assert!(
+            read(&exercise::file_of(ch.name())) == learner::stubs_of(ch.name()).unwrap(),
+            "src/stubs/{0}.rs differs from {1}: after changing a stub, \
+             `cp {1} src/stubs/{0}.rs`",
+            ch.name(),
+            exercise::file_of(ch.name())
+        );
+    }
 }

@@ -1,39 +1,122 @@
 //! `cargo exercise ID` checks one workshop exercise and, until it is right,
-//! says what is wrong and gives its hint; `cargo exercise` lists them all.
-//! (`cargo exercise` is an alias in .cargo/config.toml for
-//! `cargo run --quiet --bin exercise --`.)
+//! says what is wrong and gives its hint; once it is right, shows what the
+//! check tried and the book's solution to compare. `cargo exercise` shows
+//! progress and the next exercise; `--reset ID|all` puts stubs back;
+//! `--watch [ID]` checks again on every save. (`cargo exercise` is an alias
+//! in .cargo/config.toml for `cargo run --quiet --bin exercise --`.)
 
 use std::process::ExitCode;
 
-use act_loss_book::workshop;
+use act_loss_book::book::BookDir;
+use act_loss_book::{learner, watch, workshop};
+use shared::cli::usage_error;
 use shared::exercise::{self, Outcome};
 
 /// Checks the workshop's exercises.
 #[derive(clap::Parser, Debug)]
 #[command(name = "exercise", version)]
 struct Cli {
-    /// The exercise to check, e.g. `stable-bce`; without it, every exercise
-    /// and whether it is done
+    /// The exercise to check, e.g. `stable-bce`; without it, how many are
+    /// done, each one's state, and the next to do
     id: Option<String>,
+    /// Put the committed stub (its `todo!()`) back in place of one
+    /// exercise's function, or of every one with `all`; nothing else in the
+    /// file changes, and a file changed elsewhere is left alone
+    #[arg(long, value_name = "ID|all", conflicts_with_all = ["id", "watch"])]
+    reset: Option<String>,
+    /// Check again each time a chapter's `src/exercises.rs` is saved (only
+    /// ID's chapter with an ID), until Ctrl-C
+    #[arg(long)]
+    watch: bool,
 }
 
 fn main() -> ExitCode {
     shared::cli::tune_runtime();
     let cli: Cli = shared::cli::parse_args();
+    if let Some(id) = &cli.id
+        && workshop::find(id).is_none()
+    {
+        usage_error(&format!(
+            "no exercise is called '{id}'; `cargo exercise` lists them"
+        ))
+    }
+    let root = || BookDir::find().unwrap_or_else(|e| usage_error(&e));
+    if let Some(arg) = &cli.reset {
+        let target = learner::target(arg).unwrap_or_else(|e| usage_error(&e));
+        return match learner::reset(root().root(), &target) {
+            Ok(said) => {
+                print!("{said}");
+                ExitCode::SUCCESS
+            }
+            Err(why) => usage_error(&why),
+        };
+    }
+    if cli.watch {
+        return watch_and_check(root(), cli.id.as_deref());
+    }
     let Some(id) = cli.id else {
         let (text, _) = workshop::overview();
         print!("{text}");
         return ExitCode::SUCCESS;
     };
-    let Some((ch, ex)) = workshop::find(&id) else {
-        shared::cli::usage_error(&format!(
-            "no exercise is called '{id}'; `cargo exercise` lists them"
-        ))
-    };
+    let (ch, ex) = workshop::find(&id).expect("checked above");
     let outcome = exercise::attempt(ex.check);
     print!("{}", exercise::verdict(ch.name(), ex, &outcome));
     match outcome {
-        Outcome::Solved(_) => ExitCode::SUCCESS,
+        Outcome::Solved(_) => {
+            print!("{}", learner::after_solving(ch.name(), ex));
+            ExitCode::SUCCESS
+        }
         _ => ExitCode::FAILURE,
+    }
+}
+
+/// `--watch [ID]`: one check now, then one after each save.
+fn watch_and_check(book: BookDir, id: Option<&str>) -> ExitCode {
+    let root = book.root().to_path_buf();
+    let chapters: Vec<&str> = match id.and_then(workshop::find) {
+        Some((ch, _)) => vec![ch.name()],
+        None => {
+            let mut names: Vec<&str> = workshop::exercises()
+                .iter()
+                .map(|(ch, _)| ch.name())
+                .collect();
+            names.dedup();
+            names
+        }
+    };
+    let files: Vec<_> = chapters
+        .iter()
+        .map(|c| root.join(exercise::file_of(c)))
+        .collect();
+    let report = |e: String| {
+        eprintln!("exercise: error: {e}");
+        ExitCode::FAILURE
+    };
+    if let Err(e) = watch::check(&root, id) {
+        return report(e);
+    }
+    let what = match chapters.as_slice() {
+        [one] => exercise::file_of(one),
+        _ => "a chapter's src/exercises.rs".to_string(),
+    };
+    println!("\n── watching {what}: save it to check again; Ctrl-C stops ──");
+    let result = watch::watch(&files, |saved| {
+        let rel = saved.strip_prefix(&root).unwrap_or(saved);
+        println!("\n── {} saved: checking again ──", rel.display());
+        match watch::check(&root, id) {
+            Ok(()) => {
+                println!("\n── watching {what}: save it to check again; Ctrl-C stops ──");
+                true
+            }
+            Err(e) => {
+                eprintln!("exercise: error: {e}");
+                false
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::FAILURE,
+        Err(e) => report(e),
     }
 }

@@ -25,6 +25,9 @@ pub static EXERCISES: &[Exercise] = &[
                `eq` answers 1 or 0 in u8, and u8 arithmetic rounds down and wraps past\n\
                255, so change the dtype before you average. A tensor with no dimensions\n\
                gives up its number with `to_scalar`, which must name the dtype it holds.",
+        tried: "6 rows of 3 classes, logits (6, 3) and labels (6), f32\n\
+                logits (2, 3, 4) and labels (2, 3): the classes on the last dimension, not dimension 1\n\
+                300 rows of 2 classes, 270 hits: more than a u8 can count",
         check: || accuracy(answers::accuracy),
         check_exercise: || accuracy(crate::exercises::accuracy),
     },
@@ -36,6 +39,9 @@ pub static EXERCISES: &[Exercise] = &[
                its tensor), not from a copy or `detach()`: only then is w in the graph.\n\
                `backward()` on the loss returns a GradStore; `grads.get(w)` is an\n\
                Option. MSELoss is a mean, not a sum, and nothing calls `w.set`.",
+        tried: "a linear model in f32, x of shape (4, 3), w (3, 1), y (4, 1)\n\
+                a linear model in f64, x of shape (6, 2), w (2, 1), y (6, 1)\n\
+                each against the MSE's gradient by hand; w must come back unchanged",
         check: || weight_gradient(answers::weight_gradient),
         check_exercise: || weight_gradient(crate::exercises::weight_gradient),
     },

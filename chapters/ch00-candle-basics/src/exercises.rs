@@ -17,6 +17,8 @@ pub fn accuracy(logits: &Tensor, labels: &Tensor) -> Result<f64> {
     // it with the labels (`eq` gives u8: 1 or 0), and average. Think about
     // the dtype before you average, and about how to get a plain number out
     // of a tensor with no dimensions.
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
     let _ = (logits, labels, D::Minus1, DType::F32);
     todo!()
 }
@@ -35,6 +37,8 @@ pub fn weight_gradient(w: &Var, x: &Tensor, y: &Tensor) -> Result<Tensor> {
     // PyTorch's MSELoss), call `backward()`, and look the gradient up in the
     // store it returns. A missing gradient is an error to return (`bail!`),
     // not a panic.
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
     let _ = (w, x, y);
     todo!()
 }

@@ -16,6 +16,8 @@ pub fn leaky_relu_grad(z: &Tensor, slope: f64) -> Result<Tensor> {
     // TODO: build a 0/1 mask from a comparison (`gt`, `ge`, `lt`, … return
     // u8), in z's dtype, and turn it into 1 or `slope` with arithmetic on
     // tensors and f64s. Which comparison decides what z = 0 gets?
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
     let _ = (z, slope);
     todo!()
 }

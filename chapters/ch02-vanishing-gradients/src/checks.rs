@@ -27,6 +27,9 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
            The L2 norm of a matrix treats it as one long vector: square every\n\
            entry, add them all up (`sum_all`, not `mean_all`), take the square\n\
            root. One number per layer, the output layer too.",
+    tried: "the chapter's 20-layer network under Kaiming weights, with sigmoid and with ReLU\n\
+            a gradient store that only the first layer reached (the others have no gradient)\n\
+            each norm against the square root of the sum of squares, every entry",
     check: || layer_grad_norms(answers::layer_grad_norms),
     check_exercise: || layer_grad_norms(crate::exercises::layer_grad_norms),
 }];

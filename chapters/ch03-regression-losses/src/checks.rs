@@ -23,6 +23,10 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
            gradient is the error, clipped to [-δ, δ] (`clamp`), and at |e| = δ both\n\
            branches give ±δ. And de/d pred = 1, so the sign is the error's.\n\
            The mean is over all N elements, whatever the shape: each gets 1/N.",
+    tried: "the chapter's four deliveries with the lost parcel, shape (4), δ = 5, f32\n\
+            errors on both sides of ±δ and exactly at it, shape (2, 5), δ = 5 and δ = 1\n\
+            the same idea with δ = 0.5, shape (6, 1), in f64\n\
+            each against Candle's autograd of shared::losses::huber (the mean over every element)",
     check: || huber_grad(answers::huber_grad),
     check_exercise: || huber_grad(crate::exercises::huber_grad),
 }];

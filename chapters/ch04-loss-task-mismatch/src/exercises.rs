@@ -17,6 +17,8 @@ pub fn sigmoid_mse_grad(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
     // (`shared::activations::sigmoid`), and write σ'(z) with σ(z) itself.
     // Then remember that a mean gives each element 1/N of the loss
     // (`elem_count`).
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
     let _ = (logits, targets);
     todo!()
 }

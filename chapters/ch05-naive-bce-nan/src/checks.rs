@@ -3,8 +3,8 @@
 //! the inputs that break the naive forms, and compares it with the library.
 
 use candle_core::{D, DType, Device, Result, Tensor, Var};
-use shared::activations::{log_softmax, naive_softmax, sigmoid, to_f64_vec};
-use shared::exercise::{Exercise, compare, returned as err};
+use shared::activations::{log_softmax, naive_softmax, to_f64_vec};
+use shared::exercise::{Exercise, compare, compare_relative, returned as err};
 use shared::losses::{bce_with_logits_elementwise, naive_bce_elementwise};
 use shared::table::{f4, fixed, sci};
 
@@ -21,7 +21,13 @@ pub static EXERCISES: &[Exercise] = &[
         function: "stable_bce",
         hint: "−log σ(z) = log(1 + e^(−z)) and −log(1 − σ(z)) = z + log(1 + e^(−z)).\n\
                Combine them, and split z into max(z, 0) and the rest, so that the only\n\
-               exponential left is e^(−|z|), which is at most 1 for every z.",
+               exponential left is e^(−|z|), which is at most 1 for every z.\n\
+               At |z| = 17 in f32, 1 + e^(−17) rounds to 1: there log(1 + t) ≈ t − t²/2.\n\
+               And max(z, 0) − z·y is z·([z > 0] − y): written so, autograd does not\n\
+               cancel 1 − 1 into a gradient of 0 where σ(−17) = 4.1e-8 belongs.",
+        tried: "z = -100, -17, -3, 0, 3, 17, 100, each with y = 0 and y = 1, f32, shape (14)\n\
+                the loss against PyTorch's BCEWithLogitsLoss (reduction=\"none\"), relatively at z = ±17\n\
+                the gradient against σ(z) − y away from z = 0, relatively at z = ±17",
         check: || stable_bce(answers::stable_bce),
         check_exercise: || stable_bce(crate::exercises::stable_bce),
     },
@@ -32,16 +38,18 @@ pub static EXERCISES: &[Exercise] = &[
         hint: "log softmax(z)ᵢ = zᵢ − log Σⱼ e^(zⱼ), and it does not change when every zⱼ\n\
                moves by the same m. With m = max z the largest term is e^0 = 1, so the sum\n\
                is between 1 and the number of classes: no overflow, and log of it is safe.",
+        tried: "rows [1000, 0, -1000], [1, 2, 3], [-90, -90, -90] in f32, shape (3, 3)\n\
+                against shared::activations::log_softmax along the last dimension",
         check: || log_softmax_check(answers::log_softmax),
         check_exercise: || log_softmax_check(crate::exercises::log_softmax),
     },
 ];
 
-type Bce = fn(&Tensor, &Tensor) -> Result<Tensor>;
+pub type Bce = fn(&Tensor, &Tensor) -> Result<Tensor>;
 
 /// Logits from −100 to 100 (σ rounds to 0 or 1 at both ends in f32), each
 /// with y = 0 and y = 1: the loss, and its gradient against σ(z) − y.
-fn stable_bce(f: Bce) -> std::result::Result<String, String> {
+pub fn stable_bce(f: Bce) -> std::result::Result<String, String> {
     let zs = [-100.0f32, -17.0, -3.0, 0.0, 3.0, 17.0, 100.0];
     let (z, y): (Vec<f32>, Vec<f32>) = zs.iter().flat_map(|&z| [(z, 0.0), (z, 1.0)]).unzip();
     let labels: Vec<String> = z
@@ -66,26 +74,68 @@ fn stable_bce(f: Bce) -> std::result::Result<String, String> {
         to_f64_vec(&loss).map_err(err)?,
         to_f64_vec(&want).map_err(err)?,
     );
-    // 1e-6 absolute: log(1 + e^(-17)) rounds to 0 in f32 unless written with log1p.
     compare("the loss", &labels, &got, &want, 1e-6)?;
+    // At z = ±17 the loss with the right label is log(1 + e^(-17)) = 4.14e-8,
+    // PyTorch's value; a plain `log(1 + t)` rounds it to 0 in f32, and 0 is
+    // within 1e-6 of anything that small: there, compare relatively.
+    let edge: Vec<usize> = (0..labels.len())
+        .filter(|&i| zs[i / 2].abs() == 17.0)
+        .collect();
+    fn pick<T: Clone>(keep: &[usize], v: &[T]) -> Vec<T> {
+        keep.iter().map(|&i| v[i].clone()).collect()
+    }
+    compare_relative(
+        "the loss",
+        &pick(&edge, &labels),
+        &pick(&edge, &got),
+        &pick(&edge, &want),
+        1e-4,
+    )
+    .map_err(|e| {
+        format!(
+            "{e}\nin f32, 1 + e^(-17) rounds to 1, so log(1 + e^(-|z|)) gives 0: where \
+             t = e^(-|z|) is tiny,\nlog(1 + t) ≈ t − t²/2 (what `log1p` does)"
+        )
+    })?;
     // The gradient of the sum, away from the kink at z = 0: σ(z) − y.
     let grads = loss.sum_all().and_then(|s| s.backward()).map_err(err)?;
     let g = grads
         .get(&z)
         .ok_or("the loss does not depend on the logits (no gradient reached them)")?;
-    let want_g = (sigmoid(z.as_tensor()).map_err(err)? - &y).map_err(err)?;
+    // σ(z) − y in f64, without cancellation: −σ(−z) for y = 1.
+    let want_g: Vec<f64> = (0..labels.len())
+        .map(|i| {
+            let z = f64::from(zs[i / 2]);
+            if i % 2 == 1 {
+                -1.0 / (1.0 + z.exp())
+            } else {
+                1.0 / (1.0 + (-z).exp())
+            }
+        })
+        .collect();
     let keep: Vec<usize> = (0..labels.len()).filter(|&i| i / 2 != 3).collect();
-    fn pick<T: Clone>(keep: &[usize], v: &[T]) -> Vec<T> {
-        keep.iter().map(|&i| v[i].clone()).collect()
-    }
     let g = to_f64_vec(g).map_err(err)?;
     compare(
         "the gradient",
         &pick(&keep, &labels),
         &pick(&keep, &g),
-        &pick(&keep, &to_f64_vec(&want_g).map_err(err)?),
+        &pick(&keep, &want_g),
         1e-6,
     )?;
+    compare_relative(
+        "the gradient",
+        &pick(&edge, &labels),
+        &pick(&edge, &g),
+        &pick(&edge, &want_g),
+        1e-3,
+    )
+    .map_err(|e| {
+        format!(
+            "{e}\nσ(-17) = 4.1e-8 is lost when two terms that each give ±1 cancel in f32 \
+             (relu(z) and z·y at z = 17, y = 1):\nwrite the part linear in z with a \
+             coefficient made of y and the sign of z, so autograd sees one term"
+        )
+    })?;
     let naive = to_f64_vec(&naive_bce_elementwise(z.as_tensor(), &y).map_err(err)?).map_err(err)?;
     Ok(format!(
         "z = 17, y = 1: loss {} (library {}, naive form {})\n\

@@ -3,7 +3,9 @@
 //! (or `cargo test -p ch05-naive-bce-nan -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use candle_core::{Result, Tensor};
 use ch05_naive_bce_nan::CHAPTER;
+use ch05_naive_bce_nan::checks;
 use shared::exercise::assert_solved;
 
 #[test]
@@ -22,4 +24,33 @@ fn exercise_stable_bce() {
 )]
 fn exercise_log_softmax() {
     assert_solved(&CHAPTER, "log-softmax");
+}
+
+/// Two plausible wrong answers, rejected whatever the features. The usual
+/// stable form with a plain `log(1 + t)` gives a loss of 0 at z = ±17, where
+/// PyTorch gives 4.14e-8; with the loss fixed, `relu(z) − z·y` still cancels
+/// the gradient at z = 17, y = 1 to 0 in f32, where σ(−17) = 4.1e-8 belongs.
+#[test]
+fn a_loss_or_a_gradient_of_zero_at_17_is_rejected() {
+    fn plain_log(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
+        let z = logits;
+        let tail = (z.abs()?.neg()?.exp()? + 1.0)?.log()?;
+        (z.relu()? - (z * targets)?)? + tail
+    }
+    let why = checks::stable_bce(plain_log).expect_err("a loss of 0 at z = 17 passed");
+    assert!(why.contains("the loss at z = -17"), "{why}");
+    assert!(
+        why.contains("yours is 0, the library's is 4.1399e-8"),
+        "{why}"
+    );
+    fn cancelling(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
+        let z = logits;
+        let t = z.abs()?.neg()?.exp()?;
+        let tiny = t.lt(1e-5)?.to_dtype(t.dtype())?;
+        let tail = ((&tiny * &t)? + ((1.0 - &tiny)? * (&t + 1.0)?.log()?)?)?;
+        (z.relu()? - (z * targets)?)? + tail
+    }
+    let why = checks::stable_bce(cancelling).expect_err("a gradient of 0 at z = 17 passed");
+    assert!(why.contains("the gradient at z = 17, y = 1"), "{why}");
+    assert!(why.contains("cancel"), "{why}");
 }

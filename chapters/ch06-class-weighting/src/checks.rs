@@ -27,6 +27,10 @@ pub static EXERCISES: &[Exercise] = &[
                The denominator counts only the samples in the batch, each by the\n\
                weight of its own class, so it changes with the classes a batch holds.\n\
                Compute each loss from a log-softmax, not from the log of a softmax.",
+        tried: "the chapter's batch: targets [0, 1, 2], class weights [1, 19, 1]\n\
+                targets [1, 1, 0, 0, 0], weights [1, 19, 1]: the mean divides by the samples' weights\n\
+                logits [1000, 0, -1000] with targets [0, 1, 2], weights [2, 1, 0]\n\
+                each against shared::losses::cross_entropy with the class weights",
         check: || weighted_ce_check(answers::weighted_cross_entropy),
         check_exercise: || weighted_ce_check(crate::exercises::weighted_cross_entropy),
     },
@@ -39,6 +43,8 @@ pub static EXERCISES: &[Exercise] = &[
                The factor (1 - p_t)^γ is small for an example that is already right,\n\
                whatever its class. α_t is α for positives and 1 - α for negatives.\n\
                log σ(z) is -inf once σ(z) rounds to 0 in f32: start from a stable BCE.",
+        tried: "z from -30 to 30, each with y = 0 and y = 1, f32\n\
+                (α, γ) = (none, 2), (0.25, 2), (0.75, 0.5), (none, 0), against focal_loss_elementwise",
         check: || focal_check(answers::focal_term),
         check_exercise: || focal_check(crate::exercises::focal_term),
     },

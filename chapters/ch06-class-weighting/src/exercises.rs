@@ -2,7 +2,7 @@
 //! place of its `todo!()`, then check it with the command in its comment.
 //! The chapter's last section, "Your turn", runs them too.
 
-use candle_core::{Result, Tensor};
+use candle_core::{D, Result, Tensor};
 
 // ANCHOR: weighted_cross_entropy
 /// Cross-entropy with class weights, on `(N, C)` logits and `N` class indices
@@ -18,10 +18,13 @@ pub fn weighted_cross_entropy(
     class_weights: &Tensor,
 ) -> Result<Tensor> {
     // TODO: each sample's loss first: a log-softmax that cannot overflow
-    // (`shared::activations::log_softmax`), then the entry of each row's
-    // target (`gather` wants the indices as an `(N, 1)` tensor). Each sample's
-    // weight is an `index_select`. Then reduce exactly as the comment says.
-    let _ = (logits, targets, class_weights);
+    // (`shared::activations::log_softmax(logits, D::Minus1)`), then the entry
+    // of each row's target (`gather` wants the indices as an `(N, 1)` tensor).
+    // Each sample's weight is an `index_select`. Then reduce exactly as the
+    // comment says.
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    let _ = (logits, targets, class_weights, D::Minus1);
     todo!()
 }
 // ANCHOR_END: weighted_cross_entropy
@@ -45,6 +48,8 @@ pub fn focal_term(
     // is stable. Then build p_t from p and y with arithmetic alone (no `if`:
     // y is a tensor of 0s and 1s), the factor with `powf`, and α_t the same
     // way as p_t.
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
     let _ = (logits, targets, alpha, gamma);
     todo!()
 }

@@ -26,6 +26,8 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
            the gradients, the update. No sigmoid or softmax in between: the loss\n\
            takes raw values or logits. `opt.backward_step(&loss)` does the last two.\n\
            Return the value of the loss you stepped on, not a new one after the step.",
+    tried: "the chapter's three tasks (regression, binary, four classes) on 64 samples\n\
+            5 steps from a seeded model, then the loss after the last step, against tasks::fit",
     check: || train_step_check(answers::train_step),
     check_exercise: || train_step_check(crate::exercises::train_step),
 }];

@@ -27,6 +27,11 @@ pub static EXERCISES: &[Exercise] = &[
                by it (even at norm = max_norm, where the 1e-6 makes it just below 1);\n\
                at 1 or above, change nothing: clipping never makes a gradient longer.\n\
                A variable may have no gradient: `grads.get(v)` is then `None`.",
+        tried: "gradients (3, 4) and (12), max_norm 1: one norm, 13, over both\n\
+                gradient (0.3, 0.4), max_norm 1: inside the ball, left alone\n\
+                gradient (6, 8) and a variable with no gradient, max_norm 2\n\
+                gradient (3, 4), max_norm 5: exactly at the norm, still scaled by 5/(5 + 1e-6)\n\
+                gradients (3, 4) and (12) in f32, as every model in the book has, max_norm 1",
         check: || clip_check(answers::clip_grad_norm),
         check_exercise: || clip_check(crate::exercises::clip_grad_norm),
     },
@@ -38,26 +43,30 @@ pub static EXERCISES: &[Exercise] = &[
                minus every target. Make the two shapes equal first, so that the\n\
                subtraction is element by element; Candle's `-` then refuses any\n\
                mismatch by itself. A count that differs must stay an error.",
+        tried: "the chapter's four examples with targets of shape (N) and of shape (N, 1)\n\
+                six values with targets of shape (N)\n\
+                a count that differs, which must stay an error",
         check: || column_mse_check(answers::column_mse),
         check_exercise: || column_mse_check(crate::exercises::column_mse),
     },
 ];
 
-type Clip = fn(&mut GradStore, &[Var], f64) -> Result<f64>;
+pub type Clip = fn(&mut GradStore, &[Var], f64) -> Result<f64>;
 
-/// Variables whose gradients are `grads` (from the loss `Σ gᵢ·wᵢ`), in f64,
-/// and one more variable with no gradient when `missing`.
-fn store(grads: &[Vec<f64>], missing: bool) -> Result<(GradStore, Vec<Var>)> {
+/// Variables whose gradients are `grads` (from the loss `Σ gᵢ·wᵢ`), in
+/// `dtype`, and one more variable with no gradient when `missing`.
+fn store(grads: &[Vec<f64>], missing: bool, dtype: DType) -> Result<(GradStore, Vec<Var>)> {
     let dev = Device::Cpu;
     let mut vars = Vec::new();
-    let mut loss = Tensor::zeros((), DType::F64, &dev)?;
+    let mut loss = Tensor::zeros((), dtype, &dev)?;
     for g in grads {
-        let v = Var::zeros(g.len(), DType::F64, &dev)?;
-        loss = (loss + (v.as_tensor() * Tensor::new(g.as_slice(), &dev)?)?.sum_all()?)?;
+        let v = Var::zeros(g.len(), dtype, &dev)?;
+        let g = Tensor::new(g.as_slice(), &dev)?.to_dtype(dtype)?;
+        loss = (loss + (v.as_tensor() * g)?.sum_all()?)?;
         vars.push(v);
     }
     if missing {
-        vars.push(Var::zeros(2, DType::F64, &dev)?);
+        vars.push(Var::zeros(2, dtype, &dev)?);
     }
     Ok((loss.backward()?, vars))
 }
@@ -80,27 +89,43 @@ struct ClipCase {
     grads: Vec<Vec<f64>>,
     missing: bool,
     max_norm: f64,
+    /// F64, or F32 as every model in the book: a function that reads the
+    /// norm with `to_scalar::<f64>()` without `to_dtype` fails there.
+    dtype: DType,
 }
 
 fn clip_case(f: Clip, c: &ClipCase) -> std::result::Result<(f64, Vec<f64>), String> {
-    let (mut mine, vars) = store(&c.grads, c.missing).map_err(err)?;
-    let norm = f(&mut mine, &vars, c.max_norm).map_err(err)?;
+    let (mut mine, vars) = store(&c.grads, c.missing, c.dtype).map_err(err)?;
+    let norm = f(&mut mine, &vars, c.max_norm).map_err(|e| format!("on {}: {}", c.name, err(e)))?;
     let got = read(&mine, &vars).map_err(err)?;
-    let (mut lib, lib_vars) = store(&c.grads, c.missing).map_err(err)?;
+    let (mut lib, lib_vars) = store(&c.grads, c.missing, c.dtype).map_err(err)?;
     let want_norm = shared::grad::clip_grad_norm(&mut lib, &lib_vars, c.max_norm).map_err(err)?;
     let want = read(&lib, &lib_vars).map_err(err)?;
     let label = [c.name.to_string()];
-    compare("the returned norm", &label, &[norm], &[want_norm], 1e-12).map_err(|e| {
-        let total: f64 = want.iter().map(|g| g * g).sum::<f64>().sqrt();
+    // f32 gradients: the library's own sums round at 1e-7.
+    let tol = if c.dtype == DType::F64 { 1e-12 } else { 1e-6 };
+    let norm_of = |g: &[f64]| g.iter().map(|x| x * x).sum::<f64>().sqrt();
+    compare("the returned norm", &label, &[norm], &[want_norm], tol).map_err(|e| {
+        let total = norm_of(&want);
+        let per_var: Vec<f64> = c.grads.iter().map(|g| norm_of(g)).collect();
         if (norm - total).abs() < 1e-9 {
             format!("{e}\nthat is the norm after clipping: return the one from before")
+        } else if per_var.len() > 1 && (norm - per_var.iter().sum::<f64>()).abs() < 1e-6 {
+            let parts: Vec<String> = per_var.iter().map(|&n| number(n)).collect();
+            format!(
+                "{e}\n{} = {}: a norm per variable, summed. The norm is one, over every \
+                 element of every gradient:\nthe square root of the sum of all their \
+                 squares, {}",
+                number(norm),
+                parts.join(" + "),
+                number(want_norm)
+            )
         } else {
             e
         }
     })?;
     // The plausible shortcuts, each as the gradients it would leave.
     let flat: Vec<f64> = c.grads.iter().flatten().copied().collect();
-    let norm_of = |g: &[f64]| g.iter().map(|x| x * x).sum::<f64>().sqrt();
     let scaled = |k: f64| flat.iter().map(|x| x * k).collect::<Vec<f64>>();
     let per_var: Vec<f64> = c
         .grads
@@ -133,10 +158,10 @@ fn clip_case(f: Clip, c: &ClipCase) -> std::result::Result<(f64, Vec<f64>), Stri
         .map(|i| format!("{}, gradient element {i}", c.name))
         .collect();
     let got_flat = got[..flat.len().min(got.len())].to_vec();
-    compare("the gradient", &labels, &got, &want, 1e-12).map_err(|e| {
-        let close = |a: &[f64]| a.iter().zip(&got_flat).all(|(a, b)| (a - b).abs() < 1e-12);
+    compare("the gradient", &labels, &got, &want, tol).map_err(|e| {
+        let close = |a: &[f64]| a.iter().zip(&got_flat).all(|(a, b)| (a - b).abs() < tol);
         // Where the two differ beyond six decimals, show ten.
-        let fine = got.iter().zip(&want).find(|(g, w)| (*g - *w).abs() > 1e-12);
+        let fine = got.iter().zip(&want).find(|(g, w)| (*g - *w).abs() > tol);
         let e = match fine {
             Some((g, w)) if (g - w).abs() < 1e-5 => {
                 format!("{e}\n(to ten decimals: yours {g:.10}, the library's {w:.10})")
@@ -152,31 +177,42 @@ fn clip_case(f: Clip, c: &ClipCase) -> std::result::Result<(f64, Vec<f64>), Stri
 }
 
 /// The global norm, a gradient inside the ball, a variable without a
-/// gradient, and a norm exactly at `max_norm`.
-fn clip_check(f: Clip) -> std::result::Result<String, String> {
+/// gradient, a norm exactly at `max_norm`, and the global norm in f32.
+pub fn clip_check(f: Clip) -> std::result::Result<String, String> {
     let global = ClipCase {
         name: "gradients (3, 4) and (12), max_norm 1",
         grads: vec![vec![3.0, 4.0], vec![12.0]],
         missing: false,
         max_norm: 1.0,
+        dtype: DType::F64,
     };
     let inside = ClipCase {
         name: "gradient (0.3, 0.4), max_norm 1",
         grads: vec![vec![0.3, 0.4]],
         missing: false,
         max_norm: 1.0,
+        dtype: DType::F64,
     };
     let missing = ClipCase {
         name: "gradient (6, 8) and a variable with no gradient, max_norm 2",
         grads: vec![vec![6.0, 8.0]],
         missing: true,
         max_norm: 2.0,
+        dtype: DType::F64,
     };
     let edge = ClipCase {
         name: "gradient (3, 4), max_norm 5 (the norm itself)",
         grads: vec![vec![3.0, 4.0]],
         missing: false,
         max_norm: 5.0,
+        dtype: DType::F64,
+    };
+    let single = ClipCase {
+        name: "gradients (3, 4) and (12) in f32, max_norm 1",
+        grads: vec![vec![3.0, 4.0], vec![12.0]],
+        missing: false,
+        max_norm: 1.0,
+        dtype: DType::F32,
     };
     let (n, g) = clip_case(f, &global)?;
     let (n_in, _) = clip_case(f, &inside)?;
@@ -192,6 +228,7 @@ fn clip_check(f: Clip) -> std::result::Result<String, String> {
         }
     }
     let (_, g_edge) = clip_case(f, &edge)?;
+    clip_case(f, &single)?;
     let v = |g: &[f64]| g.iter().map(|&x| f4(x)).collect::<Vec<_>>().join(", ");
     Ok(format!(
         "(3, 4) and (12), max_norm 1: one norm, {} -> ({}) and ({})\n\

@@ -1,0 +1,262 @@
+//! The learner's loop around `cargo exercise`: the book's solution once an
+//! exercise passes, and `--reset`, which puts one function's stub back.
+//!
+//! Both read source text, never compile it: the reference solutions and the
+//! committed stubs are included here as text (`include_str!`), in the
+//! checker's crate only, so the browser runner's module never holds them.
+//! The stubs are a copy of every chapter's untouched `src/exercises.rs`
+//! under `src/stubs/`, which `tests/workshop.rs` keeps equal to the
+//! committed files; so `--reset` works in a download without git too.
+
+use std::ops::Range;
+use std::path::Path;
+
+use shared::chapter::AnyChapter;
+use shared::exercise::{self, Exercise};
+
+use crate::workshop;
+
+/// Each chapter with exercises: its reference solutions and its committed
+/// stubs, as text.
+const SOURCES: &[(&str, &str, &str)] = &[
+    (
+        "ch00-candle-basics",
+        include_str!("../chapters/ch00-candle-basics/src/solutions.rs"),
+        include_str!("stubs/ch00-candle-basics.rs"),
+    ),
+    (
+        "ch01-activation-shapes",
+        include_str!("../chapters/ch01-activation-shapes/src/solutions.rs"),
+        include_str!("stubs/ch01-activation-shapes.rs"),
+    ),
+    (
+        "ch02-vanishing-gradients",
+        include_str!("../chapters/ch02-vanishing-gradients/src/solutions.rs"),
+        include_str!("stubs/ch02-vanishing-gradients.rs"),
+    ),
+    (
+        "ch03-regression-losses",
+        include_str!("../chapters/ch03-regression-losses/src/solutions.rs"),
+        include_str!("stubs/ch03-regression-losses.rs"),
+    ),
+    (
+        "ch04-loss-task-mismatch",
+        include_str!("../chapters/ch04-loss-task-mismatch/src/solutions.rs"),
+        include_str!("stubs/ch04-loss-task-mismatch.rs"),
+    ),
+    (
+        "ch05-naive-bce-nan",
+        include_str!("../chapters/ch05-naive-bce-nan/src/solutions.rs"),
+        include_str!("stubs/ch05-naive-bce-nan.rs"),
+    ),
+    (
+        "ch06-class-weighting",
+        include_str!("../chapters/ch06-class-weighting/src/solutions.rs"),
+        include_str!("stubs/ch06-class-weighting.rs"),
+    ),
+    (
+        "ch07-matching-loss-to-task",
+        include_str!("../chapters/ch07-matching-loss-to-task/src/solutions.rs"),
+        include_str!("stubs/ch07-matching-loss-to-task.rs"),
+    ),
+    (
+        "ch08-common-errors",
+        include_str!("../chapters/ch08-common-errors/src/solutions.rs"),
+        include_str!("stubs/ch08-common-errors.rs"),
+    ),
+];
+
+/// The reference solutions of `chapter` (`src/solutions.rs`), as text.
+pub fn solutions_of(chapter: &str) -> Option<&'static str> {
+    SOURCES.iter().find(|s| s.0 == chapter).map(|s| s.1)
+}
+
+/// The committed `src/exercises.rs` of `chapter`, every function a stub.
+pub fn stubs_of(chapter: &str) -> Option<&'static str> {
+    SOURCES.iter().find(|s| s.0 == chapter).map(|s| s.2)
+}
+
+/// Where `pub fn NAME(` is in `source`: from its doc comment and attributes
+/// to the line after its closing `}` (the first `}` at the left margin, as
+/// rustfmt writes an item's end). `None` if there is no such function.
+pub fn function_span(source: &str, name: &str) -> Option<Range<usize>> {
+    let needle = format!("pub fn {name}(");
+    let mut at = 0;
+    let start = loop {
+        let i = at + source[at..].find(&needle)?;
+        if i == 0 || source[..i].ends_with('\n') {
+            break i;
+        }
+        at = i + needle.len();
+    };
+    // Back over the doc comment and attributes right above it.
+    let mut begin = start;
+    while begin > 0 {
+        let line_start = source[..begin - 1].rfind('\n').map_or(0, |p| p + 1);
+        let line = source[line_start..begin].trim_start();
+        if line.starts_with("///") || line.starts_with("#[") {
+            begin = line_start;
+        } else {
+            break;
+        }
+    }
+    let close = source[start..].find("\n}")? + start + 2;
+    let end = if source[close..].starts_with('\n') {
+        close + 1
+    } else {
+        close
+    };
+    Some(begin..end)
+}
+
+/// What `cargo exercise ID` adds once the exercise passes: what the check
+/// tried, then the book's solution, the function only, to compare.
+pub fn after_solving(chapter: &str, ex: &Exercise) -> String {
+    let mut out = String::from("  What the check tried:\n");
+    for line in ex.tried.lines() {
+        out.push_str(&format!("    {}\n", line.trim()));
+    }
+    let file = format!("chapters/{chapter}/src/solutions.rs");
+    match solutions_of(chapter).and_then(|s| function_span(s, ex.function).map(|r| &s[r])) {
+        Some(code) => {
+            out.push_str(&format!(
+                "\nThe book's solution — compare with yours ({file}):\n\n{code}"
+            ));
+        }
+        None => out.push_str(&format!("\n(no `{}` in {file})\n", ex.function)),
+    }
+    out
+}
+
+/// What `--reset` restores: one exercise, or every one.
+pub enum Target {
+    One(&'static dyn AnyChapter, &'static Exercise),
+    All,
+}
+
+/// Reads a `--reset` argument: an exercise id or `all`.
+pub fn target(arg: &str) -> Result<Target, String> {
+    if arg == "all" {
+        return Ok(Target::All);
+    }
+    workshop::find(arg)
+        .map(|(ch, ex)| Target::One(ch, ex))
+        .ok_or_else(|| {
+            format!("no exercise is called '{arg}'; `cargo exercise` lists them, or reset all")
+        })
+}
+
+/// The text of `source` with the function of each of `names` cut out, for
+/// comparing the rest of two files; `None` if one is missing.
+fn outside(source: &str, names: &[&str]) -> Option<String> {
+    let mut spans: Vec<Range<usize>> = names
+        .iter()
+        .map(|n| function_span(source, n))
+        .collect::<Option<_>>()?;
+    spans.sort_by_key(|r| r.start);
+    let mut rest = String::new();
+    let mut at = 0;
+    for r in spans {
+        rest.push_str(&source[at..r.start]);
+        rest.push_str("<exercise>\n");
+        at = r.end;
+    }
+    rest.push_str(&source[at..]);
+    Some(rest)
+}
+
+/// The first line of `a` that is not the same line of `b`, trimmed.
+fn first_difference(a: &str, b: &str) -> String {
+    let (mut a, mut b) = (a.lines(), b.lines());
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), _) => return x.trim().to_string(),
+            (None, Some(y)) => return format!("a missing line, {}", y.trim()),
+            (None, None) => return String::new(),
+        }
+    }
+}
+
+/// Puts the committed stub of each function of `functions` back into the
+/// chapter's `src/exercises.rs` under `root`, and leaves everything else in
+/// the file as it is. Refuses, writing nothing, when the file differs from
+/// the committed one anywhere outside its exercises' functions (an import
+/// or a helper the participant added) or has lost one of them. Returns one
+/// line per function.
+fn reset_chapter(
+    root: &Path,
+    chapter: &dyn AnyChapter,
+    functions: &[&str],
+) -> Result<(String, Vec<String>), String> {
+    let rel = exercise::file_of(chapter.name());
+    let path = root.join(&rel);
+    let stubs = stubs_of(chapter.name()).ok_or_else(|| format!("{rel}: no stubs are kept"))?;
+    let current = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let all: Vec<&str> = chapter.exercises().iter().map(|e| e.function).collect();
+    let mine = outside(&current, &all).ok_or_else(|| {
+        format!(
+            "{rel} has lost one of `{}`: not resetting; restore the file from src/stubs/{}.rs",
+            all.join("`, `"),
+            chapter.name()
+        )
+    })?;
+    let committed = outside(stubs, &all).expect("the kept stubs hold every exercise");
+    if mine != committed {
+        return Err(format!(
+            "{rel} differs from the committed file outside its exercises (first at `{}`): \
+             not resetting; undo that change first (the file is kept in src/stubs/{}.rs)",
+            first_difference(&mine, &committed),
+            chapter.name()
+        ));
+    }
+    let mut text = current.clone();
+    let mut said = Vec::new();
+    for f in functions {
+        let here = function_span(&text, f).expect("checked above");
+        let stub = &stubs[function_span(stubs, f).expect("checked above")];
+        if &text[here.clone()] == stub {
+            said.push(format!("`{f}` in {rel} is already the stub"));
+        } else {
+            text.replace_range(here, stub);
+            said.push(format!("`{f}` in {rel}: the stub is back (todo!())"));
+        }
+    }
+    Ok((text, said))
+}
+
+/// `cargo exercise --reset ID|all` on the book at `root`: checks every file
+/// first, then writes; one line for each function.
+pub fn reset(root: &Path, target: &Target) -> Result<String, String> {
+    let mut plan: Vec<(&'static dyn AnyChapter, Vec<&str>)> = Vec::new();
+    match target {
+        Target::One(ch, ex) => plan.push((*ch, vec![ex.function])),
+        Target::All => {
+            for (ch, ex) in workshop::exercises() {
+                match plan.last_mut() {
+                    Some((c, fs)) if c.name() == ch.name() => fs.push(ex.function),
+                    _ => plan.push((ch, vec![ex.function])),
+                }
+            }
+        }
+    }
+    let mut writes = Vec::new();
+    for (ch, functions) in &plan {
+        writes.push((ch.name(), reset_chapter(root, *ch, functions)?));
+    }
+    let mut out = String::new();
+    for (name, (text, said)) in writes {
+        let path = root.join(exercise::file_of(name));
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        if before != text {
+            std::fs::write(&path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        for line in said {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,39 @@
+//! The workshop's exercises for this chapter. Write each function's body in
+//! place of its `todo!()`, then check it with the command in its comment.
+//! The chapter's last section, "Your turn", runs them too.
+
+use candle_core::{D, Result, Tensor};
+
+// ANCHOR: stable_bce
+/// Binary cross-entropy on logits, per element, that stays finite for every
+/// logit `z` and target `y` (0 or 1): PyTorch's `BCEWithLogitsLoss` with
+/// `reduction="none"`.
+///
+/// Check it: `cargo exercise stable-bce`
+pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
+    // TODO: do not compute σ(z) and then its log. Rewrite
+    // −y·log σ(z) − (1 − y)·log(1 − σ(z)) so that `exp` only ever sees a
+    // number ≤ 0. Useful: `relu`, `abs`, `neg`, `exp`, `log`, `*`, `-`.
+    // The check wants PyTorch's 4.14e-8 at z = 17, y = 1, not 0: in f32,
+    // 1 + e^(−17) rounds to 1, so where t = e^(−|z|) is tiny, log(1 + t) ≈ t.
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    let _ = (logits, targets);
+    todo!()
+}
+// ANCHOR_END: stable_bce
+
+// ANCHOR: log_softmax
+/// `log softmax(z)` along the last dimension, finite for logits of any size:
+/// PyTorch's `torch.log_softmax(z, dim=-1)`.
+///
+/// Check it: `cargo exercise log-softmax`
+pub fn log_softmax(logits: &Tensor) -> Result<Tensor> {
+    // TODO: subtract each row's maximum first (`max_keepdim(D::Minus1)`,
+    // then `broadcast_sub`), so that the largest exponent is e^0 = 1.
+    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
+    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    let _ = (logits, D::Minus1);
+    todo!()
+}
+// ANCHOR_END: log_softmax
