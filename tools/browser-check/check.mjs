@@ -3,7 +3,8 @@
 // reader would see go wrong: an image that does not load, TeX that MathJax
 // left as text, an output block wider than the column, a display formula cut
 // off on a phone, a page that scrolls sideways on a phone, plot text under
-// 8 px on a phone, a script error. Saves a full-page screenshot of each page
+// 8 px on a phone, a script error, a serious or critical accessibility
+// violation (axe-core, every theme). Saves a full-page screenshot of each page
 // in each mode under target/browser-check/ for a person to look at.
 //
 // Usage: node check.mjs   (tools/browser-check/run builds the book first)
@@ -19,6 +20,7 @@ import { inspect } from './inspect.mjs';
 import { serve, launch } from './chromium.mjs';
 import { checkRunner } from './runner.mjs';
 import { checkPredict } from './predict.mjs';
+import { checkAxe, THEMES } from './axe.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -272,6 +274,10 @@ async function main() {
         const { failures, formulas } = await checkExplorer(browser, base, 'ch05-naive-bce-nan');
         report(`${'ch05-naive-bce-nan'.padEnd(26)} MathJax explorer`, failures, [`${formulas} formulas`]);
     }
+
+    // accessibility: axe-core on every page in every theme (axe.mjs)
+    const axeThemes = process.env.AXE_THEMES ? process.env.AXE_THEMES.split(',') : THEMES;
+    await checkAxe(browser, { base, pages, report, themes: axeThemes });
 
     // the browser runner on every chapter page (runner.mjs)
     const crates = pages.filter((p) => /^ch\d\d-/.test(p));
