@@ -25,6 +25,7 @@ pub mod data;
 pub mod exercise;
 pub mod grad;
 pub mod guide;
+pub mod idiom;
 pub mod losses;
 pub mod metrics;
 pub mod nn;
