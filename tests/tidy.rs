@@ -258,6 +258,50 @@ fn every_plot_is_what_the_chapter_draws_now() {
     }
 }
 
+/// A plot's alternative text is written by `shared::plot` from the plot's own
+/// title, series and axes into `NAME.alt.txt` beside it, and the page's image
+/// includes that file: `![{{#include plots/CHAPTER/NAME.alt.txt}}](plots/CHAPTER/NAME.svg)`.
+/// A hand-written alt text, or a stale file, fails.
+#[test]
+fn every_plot_says_what_it_shows_in_its_alt_text() {
+    let mut checked = 0;
+    for (ch, output) in outputs() {
+        let page = page_of(ch.name());
+        for p in &output.plots {
+            let path = book().plots(ch.name()).join(p.alt_file_name());
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                on_disk == p.alt_markdown(),
+                "{} is missing or stale: run `cargo run --bin book`",
+                path.display()
+            );
+            assert!(
+                p.alt.contains("x axis") && p.alt.contains("y axis") && p.alt.len() > 40,
+                "{}: the alt text says too little: {}",
+                path.display(),
+                p.alt
+            );
+        }
+        for line in page.lines().filter(|l| l.contains("](plots/")) {
+            let links = plot_links(line);
+            let plot = output.plots.iter().find(|p| {
+                links
+                    .iter()
+                    .any(|l| l.ends_with(&format!("/{}", p.file_name())))
+            });
+            let Some(plot) = plot else { continue }; // every_plot_is_what_the_chapter_draws_now
+            let want = plot.markdown(ch.name());
+            assert!(
+                line.trim() == want,
+                "{}: a plot's image must take its alt text from the generated file:\n  {want}\nnot\n  {line}",
+                ch.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} plot images checked");
+}
+
 #[test]
 fn every_page_runs_its_crate_and_ends_with_key_takeaways() {
     for ch in chapters::all() {

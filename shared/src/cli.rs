@@ -287,11 +287,13 @@ pub struct CommonArgs {
     pub time: bool,
 }
 
-/// Writes each plot as `dir/NAME.svg`, creating `dir`.
+/// Writes each plot as `dir/NAME.svg`, and its alternative text, as the
+/// book's pages include it, as `dir/NAME.alt.txt`; creates `dir`.
 pub fn write_plots(dir: &Path, plots: &[Plot]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for p in plots {
         std::fs::write(dir.join(p.file_name()), &p.svg)?;
+        std::fs::write(dir.join(p.alt_file_name()), p.alt_markdown())?;
     }
     Ok(())
 }

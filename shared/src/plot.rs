@@ -3,6 +3,13 @@
 //! plotters is built without its font features, so text is laid out by its
 //! own metrics, without system fonts: the same chart gives the same bytes on
 //! every machine. The caller decides where the SVG goes.
+//!
+//! Every plot reads without colour: each series has its own dash pattern as
+//! well as its own colour, and the legend draws the same pattern, so a chart
+//! reads in greyscale and on paper. And every plot says what it shows in
+//! words: [`LineChart::describe`] writes its alternative text from the same
+//! title, series and ranges the SVG is drawn from; the book writes it beside
+//! the SVG (`NAME.alt.txt`), and the page's `![…](plots/…)` includes it.
 
 use std::fmt;
 
@@ -77,6 +84,40 @@ const COLORS: [(u8, u8, u8); 10] = [
     (0x17, 0xbe, 0xcf),
 ];
 
+/// Series dash patterns (SVG `stroke-dasharray`, in pixels), in the same
+/// order as [`COLORS`]: solid, dashed, dotted, dash-dot, ... so that series
+/// are told apart without colour. The legend's sample line is long enough
+/// ([`LEGEND_SAMPLE`]) to show a whole period of each.
+const DASHES: [Option<&str>; 10] = [
+    None,
+    Some("12 6"),
+    Some("2 4"),
+    Some("16 5 3 5"),
+    Some("6 4"),
+    Some("16 4 3 4 3 4"),
+    Some("26 6"),
+    Some("8 3 2 3"),
+    Some("2 3 2 9"),
+    Some("20 4 8 4"),
+];
+
+/// The names of the dash patterns, for tests and the legend's reader.
+pub const DASH_NAMES: [&str; 10] = [
+    "solid",
+    "dashed",
+    "dotted",
+    "dash-dot",
+    "short dashes",
+    "dash-dot-dot",
+    "long dashes",
+    "dash-dot, short",
+    "double dots",
+    "long and short dashes",
+];
+
+/// Width in pixels of the legend's sample of each line.
+const LEGEND_SAMPLE: i32 = 44;
+
 /// A corner of the plotting area for the legend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Legend {
@@ -130,8 +171,8 @@ impl LineChart {
         self
     }
 
-    /// Draws the chart as an SVG document.
-    pub fn to_svg(&self) -> Result<String, PlotError> {
+    /// The x and y ranges the chart shows: the ones set, or the data's.
+    pub fn ranges(&self) -> ((f64, f64), (f64, f64)) {
         let usable =
             |(x, y): &(f64, f64)| x.is_finite() && y.is_finite() && (!self.log_y || *y > 0.0);
         let pts = || {
@@ -140,12 +181,73 @@ impl LineChart {
                 .flat_map(|s| s.points.iter())
                 .filter(|p| usable(p))
         };
-        let (x0, x1) = self
+        let x = self
             .x_range
             .unwrap_or_else(|| bounds(pts().map(|p| p.0), false));
-        let (y0, y1) = self
+        let y = self
             .y_range
             .unwrap_or_else(|| bounds(pts().map(|p| p.1), !self.log_y));
+        (x, y)
+    }
+
+    /// The chart in words, for the image's alternative text: its title, what
+    /// it draws (each series' label), and each axis with its label and the
+    /// range shown (and a log scale), all read from the chart itself. Plain
+    /// text, one line.
+    pub fn describe(&self) -> String {
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let mut out = self.title.trim().trim_end_matches('.').to_string();
+        out.push_str(". ");
+        let labels: Vec<&str> = self
+            .series
+            .iter()
+            .map(|s| s.label.trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let n = self.series.len();
+        match (n, labels.len()) {
+            (0, _) => out.push_str("An empty line chart"),
+            (1, 0) => out.push_str("A line chart of one curve"),
+            (_, 0) => out.push_str(&format!("A line chart of {n} curves")),
+            (1, _) => out.push_str(&format!("A line chart of one curve, {}", labels[0])),
+            _ => {
+                let unlabelled = n - labels.len();
+                out.push_str(&format!("A line chart of {n} curves: {}", list(&labels)));
+                if unlabelled > 0 {
+                    out.push_str(&format!(" and {unlabelled} unlabelled"));
+                }
+            }
+        }
+        let axis = |name: &str, label: &str, lo: f64, hi: f64, log: bool| {
+            let span = if log { 0.0 } else { hi - lo };
+            let label = label.trim();
+            format!(
+                "{name} axis{} from {} to {}{}",
+                if label.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {label},")
+                },
+                tick_label(lo, span),
+                tick_label(hi, span),
+                if log && !label.contains("log") {
+                    ", log scale"
+                } else {
+                    ""
+                }
+            )
+        };
+        out.push_str(&format!(
+            ". {}; {}.",
+            axis("x", &self.x_label, x0, x1, false),
+            axis("y", &self.y_label, y0, y1, self.log_y)
+        ));
+        out
+    }
+
+    /// Draws the chart as an SVG document.
+    pub fn to_svg(&self) -> Result<String, PlotError> {
+        let ((x0, x1), (y0, y1)) = self.ranges();
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
@@ -169,7 +271,7 @@ impl LineChart {
             }
             root.present().map_err(PlotError::from_plotters)?;
         }
-        Ok(svg)
+        Ok(dash_series(&svg, self.series.len()))
     }
 
     fn draw<Y>(
@@ -217,7 +319,10 @@ impl LineChart {
                     .map_err(e)?;
                 if first {
                     drawn.label(&s.label).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                        PathElement::new(
+                            vec![(x, y), (x + LEGEND_SAMPLE, y)],
+                            color.stroke_width(2),
+                        )
                     });
                     first = false;
                 }
@@ -232,6 +337,7 @@ impl LineChart {
                     Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
                     Legend::LowerRight => SeriesLabelPosition::LowerRight,
                 })
+                .legend_area_size(LEGEND_SAMPLE + 10)
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK)
                 .label_font(("sans-serif", FONT_TEXT))
@@ -240,6 +346,43 @@ impl LineChart {
         }
         Ok(())
     }
+}
+
+/// "a", "a and b", "a, b and c"; "a; b, c; and d" when an item has a comma.
+fn list(items: &[&str]) -> String {
+    let (sep, last_sep) = if items.iter().any(|i| i.contains(',')) {
+        ("; ", "; and ")
+    } else {
+        (", ", " and ")
+    };
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{}{last_sep}{last}", init.join(sep)),
+    }
+}
+
+/// Gives each series' lines, in the plot and in the legend, its dash pattern.
+/// plotters 0.3 has no dash style for a path (its `DashedLineSeries` cuts a
+/// line into one SVG element per dash, restarting at every break), so the
+/// pattern goes on as an SVG attribute: a series is drawn in its own colour
+/// ([`COLORS`], which no other element uses), so each `<polyline>` with that
+/// stroke is one of its lines or its legend sample.
+fn dash_series(svg: &str, series: usize) -> String {
+    let mut out = svg.to_string();
+    for i in 0..series.min(COLORS.len()) {
+        if let Some(dash) = DASHES[i] {
+            let (r, g, b) = COLORS[i];
+            let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\" ");
+            out = out.replace(
+                &format!("<polyline fill=\"none\" opacity=\"1\" {stroke}"),
+                &format!(
+                    "<polyline fill=\"none\" opacity=\"1\" {stroke}stroke-dasharray=\"{dash}\" "
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// The visible rectangle: lines leaving it are cut at its edge, so a curve
@@ -428,6 +571,8 @@ impl std::error::Error for PlotError {}
 pub struct Plot {
     pub name: String,
     pub svg: String,
+    /// What the plot shows, in words ([`LineChart::describe`]).
+    pub alt: String,
 }
 
 impl Plot {
@@ -435,16 +580,62 @@ impl Plot {
         Ok(Self {
             name: name.into(),
             svg: chart.to_svg()?,
+            alt: chart.describe(),
         })
     }
     /// The file name the plot is written under, `name.svg`.
     pub fn file_name(&self) -> String {
         format!("{}.svg", self.name)
     }
+    /// The file its alternative text is written under, `name.alt.txt`.
+    pub fn alt_file_name(&self) -> String {
+        format!("{}.alt.txt", self.name)
+    }
+    /// The alternative text as the book's pages include it inside
+    /// `![…](…)`: Markdown, with every character that Markdown (or mdBook's
+    /// `{{#…}}`) could read as syntax escaped by a backslash, and no final
+    /// newline, so the image stays on one line. Rendered, it is [`Self::alt`].
+    pub fn alt_markdown(&self) -> String {
+        let mut out = String::with_capacity(self.alt.len() + 8);
+        for c in self.alt.chars() {
+            if matches!(
+                c,
+                '\\' | '`'
+                    | '*'
+                    | '_'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '{'
+                    | '}'
+                    | '!'
+                    | '&'
+                    | '|'
+                    | '~'
+                    | '#'
+            ) {
+                out.push('\\');
+            }
+            out.push(if c == '\n' { ' ' } else { c });
+        }
+        out
+    }
+    /// How a page shows the plot of chapter `chapter`: the image, its
+    /// alternative text included from the file the book writes.
+    pub fn markdown(&self, chapter: &str) -> String {
+        format!(
+            "![{{{{#include plots/{chapter}/{}}}}}](plots/{chapter}/{})",
+            self.alt_file_name(),
+            self.file_name()
+        )
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -512,6 +703,107 @@ mod tests {
         assert_eq!(tick_label(100000.0, 0.0), "1e5");
         assert_eq!(tick_label(10000.0, 0.0), "1e4");
         assert_eq!(tick_label(2500.0, 0.0), "2500");
+    }
+
+    #[test]
+    fn the_description_names_title_series_axes_and_ranges() {
+        let chart = LineChart::new("Sigmoid and its derivative", "z", "f(z)")
+            .series(Series::new("f", sampled(|z| 1.0 / (1.0 + (-z).exp()))))
+            .series(Series::new("f'", sampled(|z| z / 12.0)))
+            .series(Series::new("f''", sampled(|_| 0.25)))
+            .y_range(-0.5, 1.0);
+        assert_eq!(
+            chart.describe(),
+            "Sigmoid and its derivative. A line chart of 3 curves: f, f' and f''. \
+             x axis: z, from -6 to 6; y axis: f(z), from -0.5 to 1."
+        );
+        let log = LineChart::new("Loss", "step", "loss")
+            .series(Series::new("", vec![(0.0, 1e-3), (10.0, 2.0)]))
+            .y_range(1e-4, 10.0)
+            .log_y();
+        assert_eq!(
+            log.describe(),
+            "Loss. A line chart of one curve. \
+             x axis: step, from 0 to 10; y axis: loss, from 1e-4 to 10, log scale."
+        );
+        // the data's range when none is set
+        let fitted =
+            LineChart::new("t", "x", "y").series(Series::new("a", vec![(1.0, 2.0), (3.0, 4.0)]));
+        assert!(
+            fitted
+                .describe()
+                .contains("x axis: x, from 1 to 3; y axis: y, from 1.9 to 4.1.")
+        );
+        // labels with commas are kept apart by semicolons; no y label, no colon
+        let commas = LineChart::new("F1", "threshold", "")
+            .series(Series::new("BCE", vec![(0.0, 0.0), (1.0, 1.0)]))
+            .series(Series::new(
+                "BCE, pos_weight 18",
+                vec![(0.0, 0.0), (1.0, 1.0)],
+            ))
+            .y_range(0.0, 1.0);
+        assert_eq!(
+            commas.describe(),
+            "F1. A line chart of 2 curves: BCE; and BCE, pos_weight 18. \
+             x axis: threshold, from 0 to 1; y axis from 0 to 1."
+        );
+    }
+
+    #[test]
+    fn alt_text_is_escaped_for_markdown_on_one_line() {
+        let plot = Plot {
+            name: "n".into(),
+            svg: String::new(),
+            alt: "Softmax of [t, 0, 0]: p_t * 2 {{#x}}\n<b>".into(),
+        };
+        assert_eq!(
+            plot.alt_markdown(),
+            r"Softmax of \[t, 0, 0\]: p\_t \* 2 \{\{\#x\}\} \<b\>"
+        );
+        assert_eq!(
+            plot.markdown("ch01-x"),
+            "![{{#include plots/ch01-x/n.alt.txt}}](plots/ch01-x/n.svg)"
+        );
+    }
+
+    #[test]
+    fn each_series_and_its_legend_sample_have_their_own_dash_pattern() {
+        let mut chart = LineChart::new("dashes", "x", "y");
+        for i in 0..DASHES.len() {
+            chart = chart.series(Series::new(format!("s{i}"), sampled(|z| z + i as f64)));
+        }
+        let svg = chart.to_svg().unwrap();
+        for (i, dash) in DASHES.iter().enumerate() {
+            let (r, g, b) = COLORS[i];
+            let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"");
+            let lines: Vec<&str> = svg
+                .split("<polyline")
+                .filter(|p| p.contains(&stroke))
+                .collect();
+            // the curve and the legend's sample
+            assert_eq!(lines.len(), 2, "series {i}: {} lines", lines.len());
+            for l in lines {
+                match dash {
+                    None => assert!(!l.contains("stroke-dasharray"), "series {i} is solid"),
+                    Some(d) => assert!(
+                        l.contains(&format!("stroke-dasharray=\"{d}\"")),
+                        "series {i} ({}) is not dashed {d}: {l}",
+                        DASH_NAMES[i]
+                    ),
+                }
+            }
+        }
+        let distinct: BTreeSet<_> = DASHES.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            DASHES.len(),
+            "two series share a dash pattern"
+        );
+        // nothing else is dashed: axes, ticks and the legend's frame stay solid
+        assert_eq!(
+            svg.matches("stroke-dasharray").count(),
+            2 * (DASHES.len() - 1)
+        );
     }
 
     #[test]

@@ -98,11 +98,12 @@ fn build() -> anyhow::Result<()> {
         let t = Instant::now();
         let output = ch.output()?;
         let dir = book.plots(ch.name());
-        // Remove plots the chapter no longer draws, then write the fresh ones.
+        // Remove plots (and their alternative texts) the chapter no longer
+        // draws, then write the fresh ones.
         if dir.exists() {
             for entry in std::fs::read_dir(&dir)? {
                 let path = entry?.path();
-                if path.extension().is_some_and(|e| e == "svg") {
+                if path.extension().is_some_and(|e| e == "svg" || e == "txt") {
                     std::fs::remove_file(path)?;
                 }
             }
