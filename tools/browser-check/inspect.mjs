@@ -1,7 +1,7 @@
 // The checks that read a page's DOM. Playwright sends this function's source
 // into the page (page.evaluate), so it must not use anything from outside it.
 //
-// 1. every <img> loaded; 2. no TeX left visible, no MathJax error;
+// 1. every <img> loaded, and at 1280 each plot's alt is its NAME.alt.txt; 2. no TeX left visible, no MathJax error;
 // 3. at 1280: no <pre> wider than the column; 4. at 400: every display formula
 // fits the screen or scrolls in its own box; 5. at 400: the page does not
 // scroll sideways; 6. at 400: plot text at least minPlotPx as displayed;
@@ -24,6 +24,18 @@ export async function inspect({ mode, minPlotPx }) {
     const plots = imgs.filter((img) => (img.getAttribute('src') || '').includes('plots/'));
     const shownPlots = plots.filter((img) => img.getClientRects().length > 0 && img.getBoundingClientRect().width > 0);
     stats.plots = shownPlots.length;
+    // 1b. at 1280: each plot's alt text is the one the chapter wrote beside
+    // it (NAME.alt.txt, from the plot's own data), not a file name or empty
+    if (mode === '1280') {
+        const seen = new Set(); // a zoomable plot is on the page twice
+        for (const img of plots.filter((i) => !seen.has(i.src) && seen.add(i.src))) {
+            const res = await fetch(img.src.replace(/\.svg$/, '.alt.txt')).catch(() => null);
+            if (!res || !res.ok) { failures.push(`no alt text file beside ${imgName(img)}`); continue; }
+            // The file is Markdown (the page includes it inside ![…]), so `\_` is `_`.
+            const want = (await res.text()).replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1').replace(/\s+/g, ' ').trim();
+            if (img.alt.replace(/\s+/g, ' ').trim() !== want) failures.push(`alt of ${imgName(img)} is "${short(img.alt)}", not its .alt.txt "${short(want)}"`);
+        }
+    }
 
     // 2. no TeX left visible after MathJax
     stats.formulas = document.querySelectorAll('mjx-container').length;

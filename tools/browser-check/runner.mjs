@@ -18,7 +18,9 @@
 // chapters print identical text in both (the appendix includes
 // book/src/runner/parity.md, which must match it; UPDATE_PARITY=1 copies it
 // there), and screenshots target/browser-check/runner/CHAPTER.png (the form
-// after the default run), plus ch05 at 400 px in the navy theme.
+// after the default run), plus ch05 at 400 px in the navy theme. On ch05
+// the form is also used with the keyboard alone (Tab, type, Enter), and a
+// suggested-flags button pressed with Enter.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -235,6 +237,81 @@ export async function checkRunner(browser, { base, htmlDir, root, srcDir, shotDi
             await context.close();
         }
         report(`${'ch05-naive-bce-nan'.padEnd(26)} run 400 navy`, [...failures, ...problems], ['--logit 16.6 --lr 0.03']);
+    }
+
+    // The keyboard alone, on ch05: Tab from the top to the flags box (a
+    // visible focus ring), type flags, Enter; Tab on to a suggested-flags
+    // button, Enter; Tab on to the output, which scrolls and so must take the
+    // focus. Each run must print what the native binary prints.
+    if (crates.includes('ch05-naive-bce-nan')) {
+        const crate = 'ch05-naive-bce-nan';
+        const { context, tab, problems } = await openPage(browser, origins[0].url(crate), {}, origins[0].allowed);
+        const failures = [];
+        const info = [];
+        const form = `form[data-run="${crate}"]`;
+        // Tabs until `selector` has the focus; its focus ring, or null.
+        const tabTo = async (selector, most = 400) => {
+            for (let i = 0; i < most; i++) {
+                await tab.keyboard.press('Tab');
+                const ring = await tab.evaluate((sel) => {
+                    const a = document.activeElement;
+                    if (!a || !a.matches(sel)) return null;
+                    const s = getComputedStyle(a);
+                    return { ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, text: a.textContent };
+                }, selector);
+                if (ring) return ring;
+            }
+            return null;
+        };
+        const ran = async (what, args) => {
+            await tab.waitForSelector(`${form}[data-state="done"]`, { timeout: 60000 });
+            const got = await tab.$eval(form, (f) => ({
+                exit: f.dataset.exit,
+                stdout: f.querySelector('.run-stdout').textContent,
+                stderr: f.querySelector('.run-stderr').textContent,
+                marked: [], plots: f.querySelectorAll('.run-plots img').length,
+                plotsLoaded: [...f.querySelectorAll('.run-plots img')].filter((i) => i.complete && i.naturalWidth > 0).length,
+                flags: f.querySelector('input[name="flags"]').value,
+            }));
+            if (got.stderr === '(nothing)') got.stderr = '';
+            const c = compare(what, got, native(root, crate, args), { defaults: false });
+            failures.push(...c.failures);
+            return got;
+        };
+        try {
+            await tab.waitForSelector(form, { timeout: 20000 });
+            const box = await tabTo(`${form} input[name="flags"]`);
+            if (!box) failures.push('keyboard: Tab never reached the flags box');
+            else {
+                if (!box.ring) failures.push('keyboard: the flags box shows no focus ring');
+                const flags = '--logit 30';
+                await tab.keyboard.type(flags);
+                await tab.screenshot({ path: path.join(shotDir, 'runner', `${crate}.keyboard-box.png`) });
+                await tab.keyboard.press('Enter');
+                await ran(`keyboard, \`${flags}\` and Enter`, flags.split(' '));
+                info.push(`typed \`${flags}\`, Enter`);
+                const chip = await tabTo(`${form} .run-chip`, 10);
+                if (!chip) failures.push('keyboard: Tab from the flags box never reached a suggested-flags button');
+                else {
+                    if (!chip.ring) failures.push('keyboard: the suggested-flags button shows no focus ring');
+                    await tab.screenshot({ path: path.join(shotDir, 'runner', `${crate}.keyboard-chip.png`) });
+                    await tab.$eval(form, (f) => { f.dataset.state = 'idle'; });
+                    await tab.keyboard.press('Enter');
+                    const got = await ran(`keyboard, the button \`${chip.text}\``, chip.text.split(/\s+/));
+                    if (got.flags !== chip.text) failures.push(`keyboard: the button ${chip.text} ran with "${got.flags}"`);
+                    info.push(`Enter on \`${chip.text}\``);
+                }
+                const out = await tabTo(`${form} .run-stdout`, 20);
+                if (!out) failures.push('keyboard: Tab never reached the output, which scrolls');
+                else if (!out.ring) failures.push('keyboard: the output shows no focus ring');
+                else info.push('output focusable');
+            }
+        } catch (e) {
+            failures.push(`could not run: ${String(e.message).split('\n')[0]}`);
+        } finally {
+            await context.close();
+        }
+        report(`${crate.padEnd(26)} run keyboard`, [...failures, ...problems], info);
     }
 
     console.log('runner: seconds from pressing Run (first visit, http) to the output, against the native dev binary\'s --time (best of 3):');
