@@ -117,7 +117,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         page: "ch01-activation-shapes",
         what: "the shapes and their derivatives",
-        minutes: 10,
+        minutes: 8,
         exercises: &[("leaky-relu-grad", 8)],
     },
     Block {
@@ -142,7 +142,7 @@ pub const BLOCKS: &[Block] = &[
         page: "ch05-naive-bce-nan",
         what: "the NaN, found and removed",
         minutes: 10,
-        exercises: &[("stable-bce", 12), ("log-softmax", 6)],
+        exercises: &[("stable-bce", 14), ("log-softmax", 6)],
     },
     Block {
         page: "ch06-class-weighting",

@@ -16,6 +16,10 @@ pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
     // number ≤ 0. Useful: `relu`, `abs`, `neg`, `exp`, `log`, `*`, `-`.
     // The check wants PyTorch's 4.14e-8 at z = 17, y = 1, not 0: in f32,
     // 1 + e^(−17) rounds to 1, so where t = e^(−|z|) is tiny, log(1 + t) ≈ t.
+    // Its gradient there must be σ(17) − 1 = −4.1e-8 too, not 0: autograd sums
+    // relu(z)'s 1, −z·y's −1 and the small term's −4.1e-8 one at a time, and an
+    // f32 sum with ±1 cannot keep 4.1e-8. Write the part linear in z as one
+    // product, z · (p − y), with p = 1 where z > 0, else 0 (`gt`, `to_dtype`).
     // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
     // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
     let _ = (logits, targets);
