@@ -266,7 +266,7 @@ async function main() {
         const info = [`${stats.images ?? '?'} img`, `${stats.formulas ?? '?'} formulas`];
         if (stats.blocks !== undefined) info.push(`${stats.blocks} blocks`);
         if (stats.smallestPlotText != null) info.push(`plot text ≥ ${stats.smallestPlotText} px`);
-        if (stats.wideFormulas) info.push(`${stats.wideFormulas} wide formulas scroll in place`);
+        if (stats.wideFormulas) info.push(stats.wideFormulas === 1 ? '1 wide formula scrolls in place' : `${stats.wideFormulas} wide formulas scroll in place`);
         if (stats.plotLuminance !== undefined) info.push(`plot luminance ${stats.plotLuminance}`);
         report(label, failures, info);
     }

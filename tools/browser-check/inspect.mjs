@@ -32,8 +32,12 @@ export async function inspect({ mode, minPlotPx }) {
             const res = await fetch(img.src.replace(/\.svg$/, '.alt.txt')).catch(() => null);
             if (!res || !res.ok) { failures.push(`no alt text file beside ${imgName(img)}`); continue; }
             // The file is Markdown (the page includes it inside ![…]), so `\_` is `_`.
-            const want = (await res.text()).replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1').replace(/\s+/g, ' ').trim();
-            if (img.alt.replace(/\s+/g, ' ').trim() !== want) failures.push(`alt of ${imgName(img)} is "${short(img.alt)}", not its .alt.txt "${short(want)}"`);
+            // mdBook's smart punctuation then makes ' into ’ and -- into –,
+            // which a screen reader reads the same: compare without it.
+            const plain = (t) => t.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/—/g, '---').replace(/–/g, '--')
+                .replace(/…/g, '...').replace(/\s+/g, ' ').trim();
+            const want = plain((await res.text()).replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1'));
+            if (plain(img.alt) !== want) failures.push(`alt of ${imgName(img)} is "${short(img.alt)}", not its .alt.txt "${short(want)}"`);
         }
     }
 

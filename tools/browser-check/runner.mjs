@@ -42,6 +42,9 @@ function splitTurn(text) {
 
 const lines = (text) => text.replace(/\n$/, '').split('\n');
 
+// "1 plot", "3 plots"
+const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 // The chapter's native binary (the dev build the tests made), run in a fresh
 // folder so its plots land there: stdout, stderr, exit code, plots written,
 // and with --time, its own total.
@@ -121,8 +124,8 @@ function compare(label, got, want, { defaults }) {
     if (want.exit === 0 && /Your turn/.test(want.stdout) && !/run on your machine, not in the page/.test(gotTurn)) {
         failures.push(`${label}: no "Your turn" note saying where the exercises run`);
     }
-    if (want.exit === 0 && got.plots !== want.plots) failures.push(`${label}: ${got.plots} plots shown, natively ${want.plots} written`);
-    if (got.plotsLoaded !== got.plots) failures.push(`${label}: ${got.plots - got.plotsLoaded} plots did not display`);
+    if (want.exit === 0 && got.plots !== want.plots) failures.push(`${label}: ${count(got.plots, 'plot')} shown, natively ${want.plots} written`);
+    if (got.plotsLoaded !== got.plots) failures.push(`${label}: ${count(got.plots - got.plotsLoaded, 'plot')} did not display`);
     return { failures, identical, total: w.length };
 }
 
@@ -188,7 +191,7 @@ export async function checkRunner(browser, { base, htmlDir, root, srcDir, shotDi
                 const c = compare('default flags', got, want, { defaults: true });
                 failures.push(...c.failures);
                 identicalAll += c.identical; totalAll += c.total;
-                info.push(`${c.identical}/${c.total} lines identical`, `${got.plots} plots`, `${(got.ms / 1000).toFixed(2)} s`);
+                info.push(`${c.identical}/${c.total} lines identical`, count(got.plots, 'plot'), `${(got.ms / 1000).toFixed(2)} s`);
                 if (origin.name === 'http') {
                     parity.push({ crate, identical: c.identical, total: c.total });
                     timing.push({ crate, browser: got.ms / 1000, native: nativeSeconds(root, crate) });
