@@ -21,12 +21,20 @@
 // after the default run), plus ch05 at 400 px in the navy theme. On ch05
 // the form is also used with the keyboard alone (Tab, type, Enter), and a
 // suggested-flags button pressed with Enter.
+//
+// Before all that, runner-paths.mjs drives the form's failure paths with
+// stand-in modules (Stop, a second press while loading, load failures and
+// retries over http and from file://, streaming, alt texts, old browsers);
+// after it, runner-real.mjs makes a long ch07 run stream and stop, and checks
+// the alt texts of ch05's plots at other flags.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkRunnerPaths } from './runner-paths.mjs';
+import { checkLongRun, checkAltTexts } from './runner-real.mjs';
 
 const YOUR_TURN = '\n== Your turn ==\n';
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
@@ -53,10 +61,14 @@ function native(root, crate, args) {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-native-'));
     const r = spawnSync(bin, args, { cwd, encoding: 'utf8', env: { ...process.env, RUST_BACKTRACE: '0' } });
     const plotDir = path.join(cwd, 'target', 'plots', crate);
-    const plots = fs.existsSync(plotDir) ? fs.readdirSync(plotDir).filter((f) => f.endsWith('.svg')).length : 0;
+    const files = fs.existsSync(plotDir) ? fs.readdirSync(plotDir) : [];
+    const plots = files.filter((f) => f.endsWith('.svg')).length;
+    // each plot's alt text (NAME.alt.txt), by the plot's file name
+    const alts = Object.fromEntries(files.filter((f) => f.endsWith('.alt.txt'))
+        .map((f) => [f.replace(/\.alt\.txt$/, '.svg'), fs.readFileSync(path.join(plotDir, f), 'utf8')]));
     fs.rmSync(cwd, { recursive: true, force: true });
     if (r.error) throw new Error(`cannot run ${bin}: ${r.error.message} (build it: cargo build --workspace)`);
-    return { stdout: r.stdout, stderr: r.stderr, exit: r.status, plots };
+    return { stdout: r.stdout, stderr: r.stderr, exit: r.status, plots, alts };
 }
 
 function nativeSeconds(root, crate) {
@@ -152,6 +164,8 @@ function headerTry(srcDir, crate) {
 }
 
 export async function checkRunner(browser, { base, htmlDir, root, srcDir, shotDir, crates, report }) {
+    // The form's failure paths, with stand-in modules: no real one needed.
+    await checkRunnerPaths(browser, { base, htmlDir, shotDir, crates, report });
     const manifestFile = path.join(htmlDir, 'runner', 'manifest.js');
     const manifest = fs.existsSync(manifestFile)
         ? JSON.parse(/=\s*(\{.*\})\s*;/s.exec(fs.readFileSync(manifestFile, 'utf8'))[1])
@@ -316,6 +330,12 @@ export async function checkRunner(browser, { base, htmlDir, root, srcDir, shotDi
         }
         report(`${crate.padEnd(26)} run keyboard`, [...failures, ...problems], info);
     }
+
+    // The real module: a long run streams and stops; plots of other flags
+    // get their own alt texts (runner-real.mjs).
+    const real = { url: origins[0].url, allowed: origins[0].allowed, root, shotDir, openPage, press, native, report };
+    if (crates.includes('ch07-matching-loss-to-task')) await checkLongRun(browser, real);
+    if (crates.includes('ch05-naive-bce-nan')) await checkAltTexts(browser, real);
 
     console.log('runner: seconds from pressing Run (first visit, http) to the output, against the native dev binary\'s --time (best of 3):');
     for (const t of timing) console.log(`    ${t.crate.padEnd(26)} browser ${t.browser.toFixed(2)} s   native ${t.native.toFixed(3)} s`);
