@@ -41,7 +41,8 @@
 //! shows the "why" of the choice made (the quoted output and the explanation
 //! for the right one); without JavaScript and in print the block reads as
 //! written, its answer folded. [`answers`] lists every question for the
-//! "Your answers" page.
+//! "Your answers" page, each with its right letter and its [`fingerprint`],
+//! so that the page judges a kept answer as the question's own page does.
 
 use std::collections::BTreeSet;
 
@@ -145,6 +146,16 @@ fn parse(block: &str, at: usize) -> Result<Question, String> {
         .trim()
         .to_string();
     let choices = lettered(ask).map_err(|e| format!("a choice's {e}"))?;
+    let unplain = std::iter::once(("the question", text.as_str()))
+        .chain(choices.iter().map(|c| ("a choice", c.1.as_str())))
+        .find(|(_, t)| !is_plain(t));
+    if let Some((what, t)) = unplain {
+        return Err(format!(
+            "{what} holds a link, an HTML tag or an entity (`{t}`): a question and its \
+             choices are plain Markdown (words, code, emphasis, formulas), so that the \
+             page reads the words its fingerprint is made of (see `fingerprint`)"
+        ));
+    }
     let letters: String = choices.iter().map(|c| c.0).collect();
     if !(letters == "ABC" || letters == "ABCD") {
         return Err(format!(
@@ -200,6 +211,67 @@ fn parse(block: &str, at: usize) -> Result<Question, String> {
         whys,
         at,
     })
+}
+
+/// Whether a question's or a choice's Markdown is plain: no link, no HTML tag
+/// and no entity, whose source differs from the words the page shows.
+fn is_plain(markdown: &str) -> bool {
+    let b = markdown.as_bytes();
+    !markdown.contains("](")
+        && !b.windows(2).any(|w| {
+            (w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+                || (w[0] == b'&' && (w[1].is_ascii_alphanumeric() || w[1] == b'#'))
+        })
+}
+
+/// The letters and digits of some plain Markdown, lower-cased, without its
+/// formulas (`\\( … \\)`, `\\[ … \\]`): what book/theme/predict.js reads
+/// from the rendered page (its `plainText`), before or after MathJax.
+pub fn plain_words(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut rest = markdown;
+    let keep = |out: &mut String, s: &str| {
+        out.extend(
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase()),
+        )
+    };
+    loop {
+        let open = ["\\\\(", "\\\\["]
+            .into_iter()
+            .filter_map(|o| rest.find(o).map(|i| (i, o)))
+            .min();
+        let Some((i, open)) = open else { break };
+        let close = if open == "\\\\(" { "\\\\)" } else { "\\\\]" };
+        // An opener with no closer is text, as MathJax leaves it.
+        let Some(j) = rest[i + open.len()..].find(close) else {
+            break;
+        };
+        keep(&mut out, &rest[..i]);
+        rest = &rest[i + open.len() + j + close.len()..];
+    }
+    keep(&mut out, rest);
+    out
+}
+
+/// A question's fingerprint: FNV-1a (32 bits, in hex) of its right letter,
+/// its text's and its choices' plain words (`B|words|A:words|B:words|…`).
+/// The page computes it from what it shows (book/theme/predict.js) and keeps
+/// it with an answer; the answers page has it from the pinned list
+/// ([`answers`]). An answer kept under another fingerprint was given to
+/// another version of the question, and counts as not given.
+pub fn fingerprint(q: &Question) -> String {
+    let mut s = format!("{}|{}", q.answer, plain_words(&q.text));
+    for (letter, text) in &q.choices {
+        s.push_str(&format!("|{letter}:{}", plain_words(text)));
+    }
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
 }
 
 /// The numbers in a text, signs dropped, and `NaN`/`inf`: what a choice
@@ -332,7 +404,11 @@ pub fn problems(q: &Question, chapter: &str, sections: &[(&str, &str)], page: &s
 
 /// Every question of the book in reading order, as the Markdown list of the
 /// "Your answers" page (book/src/answers.md includes it): the page's title,
-/// linked to the question, and the question's text.
+/// linked to the question, the question's text, and an empty, hidden
+/// `<span class="predict-key" data-answer="X" data-key="FINGERPRINT">` from
+/// which book/theme/predict.js judges a kept answer the way the question's
+/// own page does: by its letter, and only if it was given to this version of
+/// the question ([`fingerprint`]).
 pub fn answers() -> String {
     let mut out = String::new();
     for (ch, _) in outputs() {
@@ -343,10 +419,13 @@ pub fn answers() -> String {
             .unwrap_or(ch.name());
         for q in questions(&page).unwrap_or_default() {
             out.push_str(&format!(
-                "- [{title}]({}.md#predict-{}): {}\n",
+                "- [{title}]({}.md#predict-{}): {} \
+                 <span class=\"predict-key\" data-answer=\"{}\" data-key=\"{}\" hidden></span>\n",
                 ch.name(),
                 q.id,
-                q.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                q.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                q.answer,
+                fingerprint(&q),
             ));
         }
     }
@@ -508,6 +587,31 @@ fn a_question_is_parsed_and_its_mistakes_are_found() {
         found.iter().any(|p| p.contains("choice C says 0.25")),
         "{found:?}"
     );
+    // The fingerprint: the right letter, the question's and the choices'
+    // words and numbers, not their formulas, markup or spacing.
+    assert_eq!(
+        plain_words("About \\\\( 7 \\times 0.25^{19} \\\\) for `sigmoid`, **−1.00**"),
+        "aboutforsigmoid100"
+    );
+    assert_eq!(plain_words("an open \\\\( stays"), "anopenstays");
+    let key = fingerprint(q);
+    assert_eq!(key.len(), 8);
+    let key_of = |from: &str, to: &str| {
+        let page = page.replacen(from, to, 1);
+        fingerprint(&questions(&page).unwrap()[0])
+    };
+    assert_eq!(
+        key_of(
+            "- **C.** a mean that is\n  NaN",
+            "- **C.** a mean\n  that is   NaN"
+        ),
+        key
+    );
+    let mut reshuffled = questions(page).unwrap().remove(0);
+    reshuffled.answer = 'A';
+    assert_ne!(fingerprint(&reshuffled), key);
+    assert_ne!(key_of("- **A.** 2.0365", "- **A.** 0.2909"), key);
+    assert_ne!(key_of("What is the mean?", "What is the sum?"), key);
     // Malformed blocks are refused, each with its reason.
     let broken = |from: &str, to: &str| {
         let bad = page.replacen(from, to, 1);
@@ -517,6 +621,9 @@ fn a_question_is_parsed_and_its_mistakes_are_found() {
     assert!(broken(" data-predict=\"mean\"", "").contains("data-predict"));
     assert!(broken("id=\"predict-mean\"", "id=\"mean\"").contains("id="));
     assert!(broken("<div class=\"predict-whys\">", "<div>").contains("predict-whys"));
+    assert!(broken("- **B.** 0.2909", "- **B.** [0.2909](x.md)").contains("a choice holds a link"));
+    assert!(broken("- **B.** 0.2909", "- **B.** <b>0.2909</b>").contains("HTML tag"));
+    assert!(broken("What is", "What&nbsp;is").contains("the question holds"));
     assert!(broken("- **C.** Nothing", "- **D.** Nothing").contains("lettered \"AC\""));
     assert!(broken("- **A.** 2.0365 divides", "- **B.** 2.0365 divides").contains("lettered"));
     assert!(
