@@ -185,6 +185,12 @@ async function answerPage(context, base, page, shotDir, rightFirst) {
         if (page === WRONG_LAST) {
             await tab.$eval(q, (el) => el.scrollIntoView());
             await tab.screenshot({ path: path.join(shotDir, `${page}.right.png`) });
+            const tab400 = await context.newPage();
+            await tab400.setViewportSize({ width: 400, height: 850 });
+            await tab400.goto(`${base}/${page}.html`, { waitUntil: 'load' });
+            await tab400.$eval(q, (el) => el.scrollIntoView());
+            await tab400.screenshot({ path: path.join(shotDir, `${page}.right.400.png`) });
+            await tab400.close();
             await click(letters.find((l) => l !== answer));
         }
         answered++;
@@ -230,6 +236,10 @@ async function checkKept(browser, base, questions, shotDir) {
         const onPage = {};
         for (const page of pages) {
             await tab.goto(`${base}/${page}.html`, { waitUntil: 'load' });
+            if (c === cases[0] && page === WRONG_LAST) {
+                await tab.$eval('[data-predict]', (el) => el.scrollIntoView());
+                await tab.screenshot({ path: path.join(shotDir, `${page}.stale.png`) });
+            }
             Object.assign(onPage, Object.fromEntries(await tab.$$eval('[data-predict]', (qs) => qs.map((q) => [q.dataset.predict, q.dataset.answered || 'unanswered']))));
         }
         await tab.goto(`${base}/answers.html`, { waitUntil: 'load' });
@@ -307,6 +317,11 @@ export async function checkPredict(browser, { base, htmlDir, shotDir, pages, rep
         if (!firstRight) failures.push('no question was answered right at the first try');
         if (!summary.includes(`answered ${answered} of ${items.length} questions, ${right} of them right, ${firstRight} at the first try`)) failures.push(`summary: "${summary}"`);
         await tab.screenshot({ path: path.join(dir, 'answers.png'), fullPage: true });
+        await tab.setViewportSize({ width: 400, height: 850 });
+        await tab.reload({ waitUntil: 'load' });
+        await tab.screenshot({ path: path.join(dir, 'answers.400.png'), fullPage: true });
+        await tab.setViewportSize({ width: 1280, height: 900 });
+        await tab.reload({ waitUntil: 'load' });
         await tab.click('.predict-reset');
         const after = await tab.$$eval('.predict-answers li', (lis) => lis.map((li) => li.dataset.state));
         if (after.some((s) => s !== 'unanswered')) failures.push(`after "Forget my answers": ${after.join(', ')}`);
