@@ -8,6 +8,7 @@
 //! under `src/stubs/`, which `tests/workshop.rs` keeps equal to the
 //! committed files; so `--reset` works in a download without git too.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -76,38 +77,7 @@ pub fn stubs_of(chapter: &str) -> Option<&'static str> {
     SOURCES.iter().find(|s| s.0 == chapter).map(|s| s.2)
 }
 
-/// Where `pub fn NAME(` is in `source`: from its doc comment and attributes
-/// to the line after its closing `}` (the first `}` at the left margin, as
-/// rustfmt writes an item's end). `None` if there is no such function.
-pub fn function_span(source: &str, name: &str) -> Option<Range<usize>> {
-    let needle = format!("pub fn {name}(");
-    let mut at = 0;
-    let start = loop {
-        let i = at + source[at..].find(&needle)?;
-        if i == 0 || source[..i].ends_with('\n') {
-            break i;
-        }
-        at = i + needle.len();
-    };
-    // Back over the doc comment and attributes right above it.
-    let mut begin = start;
-    while begin > 0 {
-        let line_start = source[..begin - 1].rfind('\n').map_or(0, |p| p + 1);
-        let line = source[line_start..begin].trim_start();
-        if line.starts_with("///") || line.starts_with("#[") {
-            begin = line_start;
-        } else {
-            break;
-        }
-    }
-    let close = source[start..].find("\n}")? + start + 2;
-    let end = if source[close..].starts_with('\n') {
-        close + 1
-    } else {
-        close
-    };
-    Some(begin..end)
-}
+pub use crate::items::function_span;
 
 /// What `cargo exercise ID` adds once the exercise passes: what the check
 /// tried, then the book's solution, the function only, to compare.
@@ -147,7 +117,8 @@ pub fn target(arg: &str) -> Result<Target, String> {
 }
 
 /// The text of `source` with the function of each of `names` cut out, for
-/// comparing the rest of two files; `None` if one is missing.
+/// comparing the rest of two files, with Windows line endings read as Unix
+/// ones; `None` if one is missing or the file cannot be read as Rust.
 fn outside(source: &str, names: &[&str]) -> Option<String> {
     let mut spans: Vec<Range<usize>> = names
         .iter()
@@ -157,12 +128,22 @@ fn outside(source: &str, names: &[&str]) -> Option<String> {
     let mut rest = String::new();
     let mut at = 0;
     for r in spans {
-        rest.push_str(&source[at..r.start]);
+        rest.push_str(source.get(at..r.start)?);
         rest.push_str("<exercise>\n");
         at = r.end;
     }
     rest.push_str(&source[at..]);
-    Some(rest)
+    Some(rest.replace("\r\n", "\n"))
+}
+
+/// `stub` with the line endings of `like`: a file saved on Windows gets its
+/// stub back with `\r\n`.
+fn with_endings_of<'a>(stub: &'a str, like: &str) -> Cow<'a, str> {
+    if like.contains("\r\n") && !stub.contains("\r\n") {
+        Cow::Owned(stub.replace('\n', "\r\n"))
+    } else {
+        Cow::Borrowed(stub)
+    }
 }
 
 /// The first line of `a` that is not the same line of `b`, trimmed.
@@ -197,12 +178,14 @@ fn reset_chapter(
     let all: Vec<&str> = chapter.exercises().iter().map(|e| e.function).collect();
     let mine = outside(&current, &all).ok_or_else(|| {
         format!(
-            "{rel} has lost one of `{}`: not resetting; restore the file from src/stubs/{}.rs",
+            "{rel} has lost one of `{}`, or has an unclosed brace, string or comment: \
+             not resetting; restore the file from src/stubs/{}.rs",
             all.join("`, `"),
             chapter.name()
         )
     })?;
-    let committed = outside(stubs, &all).expect("the kept stubs hold every exercise");
+    let committed = outside(stubs, &all)
+        .ok_or_else(|| format!("src/stubs/{}.rs lacks an exercise", chapter.name()))?;
     if mine != committed {
         return Err(format!(
             "{rel} differs from the committed file outside its exercises (first at `{}`): \
@@ -214,12 +197,14 @@ fn reset_chapter(
     let mut text = current.clone();
     let mut said = Vec::new();
     for f in functions {
-        let here = function_span(&text, f).expect("checked above");
-        let stub = &stubs[function_span(stubs, f).expect("checked above")];
-        if &text[here.clone()] == stub {
+        let lost = || format!("`{f}` was not found in {rel}: not resetting");
+        let here = function_span(&text, f).ok_or_else(lost)?;
+        let stub = function_span(stubs, f).ok_or_else(lost)?;
+        let stub = with_endings_of(&stubs[stub], &text[here.clone()]);
+        if text[here.clone()] == *stub {
             said.push(format!("`{f}` in {rel} is already the stub"));
         } else {
-            text.replace_range(here, stub);
+            text.replace_range(here, &stub);
             said.push(format!("`{f}` in {rel}: the stub is back (todo!())"));
         }
     }

@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod book;
 pub mod chapters;
+pub mod items;
 pub mod lab;
 pub mod learner;
 pub mod links;

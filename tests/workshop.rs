@@ -411,6 +411,63 @@ fn reset_refuses_a_file_changed_outside_its_exercises() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--reset` on files an editor reformatted: a closing brace indented, a
+/// brace inside a string and a comment, Windows line endings. Each resets
+/// the one function it names, byte for byte, and never panics.
+#[test]
+fn reset_reads_reformatted_files_by_their_tokens() {
+    let dir = scratch("reformatted");
+    let file = dir.join(exercise::file_of("ch05-naive-bce-nan"));
+    let stub = std::fs::read_to_string(&file).unwrap();
+    let other = solve(&stub, "log_softmax", "logits.exp()");
+    // stable_bce's closing brace indented by four spaces, and braces in a
+    // string and in comments inside its body.
+    let span = learner::function_span(&other, "stable_bce").unwrap();
+    let odd = "pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {\n    \
+               // } a brace in a comment\n    let _why = \"}\"; /* } */\n    \
+               logits.relu()\n    }\n";
+    let doc_end = other[span.clone()].find("pub fn").unwrap();
+    let reformatted = format!(
+        "{}{}{odd}{}",
+        &other[..span.start],
+        &other[span.start..span.start + doc_end],
+        &other[span.end..]
+    );
+    for (id, want) in [
+        (
+            "log-softmax",
+            stub.replace(
+                &other[span.clone()],
+                &reformatted[span.start..span.start + doc_end + odd.len()],
+            ),
+        ),
+        ("stable-bce", other.clone()),
+    ] {
+        std::fs::write(&file, &reformatted).unwrap();
+        let said = learner::reset(&dir, &learner::target(id).unwrap()).unwrap();
+        assert!(said.contains("the stub is back"), "{id}: {said}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), want, "{id}");
+    }
+    // Windows line endings: the stub comes back with them, the rest is
+    // untouched.
+    let crlf = other.replace('\n', "\r\n");
+    std::fs::write(&file, &crlf).unwrap();
+    let said = learner::reset(&dir, &learner::target("all").unwrap()).unwrap();
+    assert!(said.contains("`log_softmax` in"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        stub.replace('\n', "\r\n")
+    );
+    // A file that does not read as Rust: one clear line, nothing written.
+    let broken = other.replace("logits.exp()", "logits.exp(\"");
+    std::fs::write(&file, &broken).unwrap();
+    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap()).unwrap_err();
+    assert!(why.contains("unclosed brace, string or comment"), "{why}");
+    assert_eq!(why.lines().count(), 1, "{why}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), broken);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn reset_all_puts_back_every_stub() {
     let dir = scratch("all");

@@ -187,12 +187,40 @@ impl<O: clap::Args, R> Chapter<O, R> {
             Ok(parsed) => parsed,
             Err(e) => cli::exit_on_clap_error(&e),
         };
+        if let Some(id) = &common.exercise {
+            return self.check_exercise(id);
+        }
         match self.run_binary(&opts, &common) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{}: error: {e}", self.name);
                 ExitCode::FAILURE
             }
+        }
+    }
+
+    /// `--exercise ID|all`: the verdict of one exercise, or of each of the
+    /// chapter's, as `cargo exercise ID` prints it; exit code 0 when every
+    /// one checked is solved, 1 when one is not, 2 for an unknown id.
+    fn check_exercise(&self, id: &str) -> ExitCode {
+        let chosen: Vec<&Exercise> = self
+            .exercises
+            .iter()
+            .filter(|ex| id == "all" || ex.id == id)
+            .collect();
+        if chosen.is_empty() {
+            cli::usage_error(&format!("{} has no exercise called '{id}'", self.name));
+        }
+        let mut solved = true;
+        for ex in chosen {
+            let outcome = exercise::attempt(ex.check);
+            solved &= matches!(outcome, exercise::Outcome::Solved(_));
+            print!("{}", exercise::verdict(self.name, ex, &outcome));
+        }
+        if solved {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
         }
     }
 

@@ -285,6 +285,11 @@ pub struct CommonArgs {
     /// Print how long the chapter took to stderr
     #[arg(long)]
     pub time: bool,
+    /// Check one workshop exercise (or `all` of the chapter's) instead of
+    /// running the chapter: what `cargo exercise --watch` runs, so the
+    /// program rebuilt on each save is never the watcher itself
+    #[arg(long, value_name = "ID|all", hide = true)]
+    pub exercise: Option<String>,
 }
 
 /// Writes each plot as `dir/NAME.svg`, and its alternative text, as the

@@ -16,6 +16,7 @@
 //! - [`chapter`]: the sections-and-plots shape every chapter crate shares;
 //! - [`cli`]: flags, exit codes and plot files for the chapter binaries;
 //! - [`parallel`]: independent jobs on threads, or in order where there are none;
+//! - [`progress`]: a long loop's progress on stderr (a bar, or lines in the browser);
 //! - [`exercise`]: the workshop's exercises, their checks and hints.
 
 pub mod activations;
@@ -31,6 +32,7 @@ pub mod metrics;
 pub mod nn;
 pub mod parallel;
 pub mod plot;
+pub mod progress;
 pub mod table;
 
 pub use candle_core;

@@ -71,10 +71,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--watch [ID]`: one check now, then one after each save.
+/// `--watch [ID]`: one check now, then one after each save. Each check
+/// runs the saved chapter's own binary (`watch::check`), so this program is
+/// never rebuilt while it runs.
 fn watch_and_check(book: BookDir, id: Option<&str>) -> ExitCode {
-    let root = book.root().to_path_buf();
-    let chapters: Vec<&str> = match id.and_then(workshop::find) {
+    let root = watch::canonical(book.root());
+    let exercise = id.and_then(workshop::find);
+    let chapters: Vec<&str> = match exercise {
         Some((ch, _)) => vec![ch.name()],
         None => {
             let mut names: Vec<&str> = workshop::exercises()
@@ -93,7 +96,19 @@ fn watch_and_check(book: BookDir, id: Option<&str>) -> ExitCode {
         eprintln!("exercise: error: {e}");
         ExitCode::FAILURE
     };
-    if let Err(e) = watch::check(&root, id) {
+    // One chapter's check, and the book's solution once it passes.
+    let check = |chapter: &str| -> Result<(), String> {
+        let solved = watch::check(&root, chapter, id)?;
+        if let (true, Some((ch, ex))) = (solved, exercise) {
+            print!("{}", learner::after_solving(ch.name(), ex));
+        }
+        Ok(())
+    };
+    // First, where things stand: the one exercise, or the progress of all
+    // (this binary was built from the files as they are now).
+    if id.is_none() {
+        print!("{}", workshop::overview().0);
+    } else if let Err(e) = check(chapters[0]) {
         return report(e);
     }
     let what = match chapters.as_slice() {
@@ -104,7 +119,12 @@ fn watch_and_check(book: BookDir, id: Option<&str>) -> ExitCode {
     let result = watch::watch(&files, |saved| {
         let rel = saved.strip_prefix(&root).unwrap_or(saved);
         println!("\n── {} saved: checking again ──", rel.display());
-        match watch::check(&root, id) {
+        let chapter = chapters
+            .iter()
+            .zip(&files)
+            .find(|(_, f)| watch::same_file(f, saved))
+            .map_or(chapters[0], |(c, _)| *c);
+        match check(chapter) {
             Ok(()) => {
                 println!("\n── watching {what}: save it to check again; Ctrl-C stops ──");
                 true

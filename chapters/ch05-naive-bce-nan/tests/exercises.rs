@@ -54,3 +54,36 @@ fn a_loss_or_a_gradient_of_zero_at_17_is_rejected() {
     assert!(why.contains("the gradient at z = 17, y = 1"), "{why}");
     assert!(why.contains("cancel"), "{why}");
 }
+
+/// `cargo exercise --watch` checks through the chapter's own binary
+/// (`--exercise ID|all`, hidden from `--help`), never by rebuilding the
+/// watcher: the verdict `cargo exercise ID` prints, and its exit code.
+#[test]
+fn the_chapter_binary_checks_an_exercise_for_the_watcher() {
+    let run = |id: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ch05-naive-bce-nan"))
+            .args(["--exercise", id])
+            .output()
+            .unwrap()
+    };
+    let out = run("stable-bce");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let solved = cfg!(feature = "solutions");
+    assert_eq!(out.status.success(), solved, "{text}");
+    assert!(text.starts_with("✓ stable-bce: ") == solved, "{text}");
+    assert!(!text.contains("== "), "the chapter ran: {text}");
+    let all = String::from_utf8_lossy(&run("all").stdout).into_owned();
+    assert!(
+        all.contains(" stable-bce: ") && all.contains(" log-softmax: "),
+        "{all}"
+    );
+    let out = run("stabel-bce");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_ch05-naive-bce-nan"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("--exercise"));
+}

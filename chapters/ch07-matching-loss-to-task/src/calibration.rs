@@ -80,6 +80,8 @@ pub fn train_smoothed(s: &Setup, eps: f64) -> Result<(Fit, Mlp)> {
     let set = four_classes(s.samples, s.seed);
     let (x, y) = (set.x(&Device::Cpu)?, set.labels(&Device::Cpu)?);
     let model = s.model(set.d, set.classes)?;
-    let fit = fit(&model, &x, s, |z| cross_entropy_smoothed(z, &y, eps))?;
+    let fit = fit(&model, &x, s, "label smoothing", |z| {
+        cross_entropy_smoothed(z, &y, eps)
+    })?;
     Ok((fit, model))
 }

@@ -80,7 +80,9 @@ fn train_step_check(f: Step) -> std::result::Result<String, String> {
         };
         let want = {
             let model = setup.model(*inputs, *outputs).map_err(err)?;
-            fit(&model, x, &setup, &loss).map_err(err)?.history
+            fit(&model, x, &setup, "train-step check", &loss)
+                .map_err(err)?
+                .history
         };
         let model = setup.model(*inputs, *outputs).map_err(err)?;
         let mut opt = adam(model.vars(), setup.lr).map_err(err)?;

@@ -60,7 +60,9 @@ pub fn multilabel(s: &Setup) -> Result<MultiLabelRun> {
     let y = Tensor::from_vec(flags, (n, k), &Device::Cpu)?; // (n, 3) of 0s and 1s
     let model = s.model(set.d, k)?; // three raw logits, no sigmoid, no softmax
     // One BCE per logit, averaged over all n · 3 of them.
-    let fit = fit(&model, &x, s, |z| losses::bce_with_logits(z, &y, None))?;
+    let fit = fit(&model, &x, s, "multi-label", |z| {
+        losses::bce_with_logits(z, &y, None)
+    })?;
     let z = shared::activations::to_f64_vec(&model.forward(&x)?)?;
     let pred: Vec<u32> = z.iter().map(|&z| u32::from(z > 0.0)).collect();
     // ANCHOR_END: train

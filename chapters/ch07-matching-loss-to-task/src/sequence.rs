@@ -69,7 +69,7 @@ pub fn sequence(s: &Setup) -> Result<SequenceRun> {
     // (n, 6 · 4) → (n · 6, 4): one row of logits per position, one
     // cross-entropy per row, the mean over all of them.
     let per_step = |z: &Tensor| z.reshape((n * STEPS, DIGITS));
-    let fit = fit(&model, &x, s, |z| {
+    let fit = fit(&model, &x, s, "sequence", |z| {
         losses::cross_entropy(&per_step(z)?, &y, None)
     })?;
     let z = to_f64_vec(&per_step(&model.forward(&x)?)?)?;

@@ -13,6 +13,7 @@ use shared::data;
 use shared::losses;
 use shared::metrics::{accuracy, argmax_rows, regression_errors};
 use shared::nn::{Forward, Init, Mlp, adam};
+use shared::progress;
 
 /// What every run shares: the data size, the network and the optimiser.
 #[derive(Clone, Copy, Debug)]
@@ -104,17 +105,19 @@ impl Pytorch {
 
 // ANCHOR: fit
 /// Full-batch Adam on `loss(model(x))`. The model's last layer has no
-/// activation: `loss` receives raw values or logits.
+/// activation: `loss` receives raw values or logits. A long run shows its
+/// progress on stderr, named `task` (`shared::progress`).
 pub fn fit(
     model: &Mlp,
     x: &Tensor,
     s: &Setup,
+    task: &str,
     loss: impl Fn(&Tensor) -> Result<Tensor>,
 ) -> Result<Fit> {
     let mut opt = adam(model.vars(), s.lr)?;
     let mut losses = Vec::with_capacity(s.steps);
     let start = Instant::now();
-    for _ in 0..s.steps {
+    for _ in progress::steps(task, s.steps) {
         let out = s.forward(model, x)?; // raw outputs: values or logits
         let l = loss(&out)?;
         opt.backward_step(&l)?; // gradients, then one Adam update
@@ -167,7 +170,7 @@ pub fn regression(s: &Setup) -> Result<RegressionRun> {
     let set = data::delivery_times(s.samples, s.seed);
     let (x, y) = (set.x(&Device::Cpu)?, set.y(&Device::Cpu)?);
     let model = s.model(set.d, 1)?; // one raw output: minutes
-    let fit = fit(&model, &x, s, |pred| losses::mse(pred, &y))?;
+    let fit = fit(&model, &x, s, "regression", |pred| losses::mse(pred, &y))?;
     let pred = to_f64_vec(&model.forward(&x)?)?;
     let target: Vec<f64> = set.y.iter().map(|&v| f64::from(v)).collect();
     Ok(RegressionRun {
@@ -183,7 +186,9 @@ pub fn binary(s: &Setup) -> Result<BinaryRun> {
     let set = data::binary_threshold(s.samples, s.seed);
     let (x, y) = (set.x(&Device::Cpu)?, set.binary_targets(&Device::Cpu)?);
     let model = s.model(set.d, 1)?; // one raw logit, no sigmoid
-    let fit = fit(&model, &x, s, |z| losses::bce_with_logits(z, &y, None))?;
+    let fit = fit(&model, &x, s, "binary", |z| {
+        losses::bce_with_logits(z, &y, None)
+    })?;
     let z = to_f64_vec(&model.forward(&x)?)?;
     let pred: Vec<u32> = z.iter().map(|&z| u32::from(z > 0.0)).collect();
     let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp()); // only to show a probability
@@ -202,7 +207,9 @@ pub fn multiclass(s: &Setup) -> Result<MultiClassRun> {
     let set = data::four_classes(s.samples, s.seed);
     let (x, y) = (set.x(&Device::Cpu)?, set.labels(&Device::Cpu)?);
     let model = s.model(set.d, set.classes)?; // four raw logits, no softmax
-    let fit = fit(&model, &x, s, |z| losses::cross_entropy(z, &y, None))?;
+    let fit = fit(&model, &x, s, "4 classes", |z| {
+        losses::cross_entropy(z, &y, None)
+    })?;
     let logits = model.forward(&x)?;
     let pred = argmax_rows(&to_f64_vec(&logits)?, set.classes);
     // Softmax only now, at inference, to read the logits as probabilities.
