@@ -241,6 +241,9 @@
             form.dataset.state = 'done';
             form.dataset.exit = 'stopped';
             if (!run.out && !run.err) result.hidden = true;
+            for (const pre of [stdout, stderr]) {
+                if (!pre.firstChild) pre.append(el('code', { class: 'language-text' }, '(nothing)'));
+            }
             status.textContent = run.worker
                 ? 'Stopped after ' + s + ' s.' + (result.hidden ? ' It had printed nothing yet.' : ' Above is what it printed until then.')
                 : 'Stopped while the runner was loading.';

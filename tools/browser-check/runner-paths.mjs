@@ -25,7 +25,9 @@
 // - old browsers: no form.requestSubmit nor Array.prototype.at (Safari
 //   before 16 and 15.4) still run, from Run and from a suggested-flags
 //   button; without WebAssembly the form says so when the page loads and
-//   Run is disabled; without native.js a run at the defaults still works.
+//   Run is disabled; without native.js a run at the defaults still works;
+// - axe: the form after a run, while running and after Stop, in five themes
+//   (runner-axe.mjs).
 //
 // Screenshots: target/browser-check/runner/paths.*.png.
 
@@ -34,6 +36,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stubModule } from './stub-wasm.mjs';
+import { shootForm } from './runner-real.mjs';
+import { formAxe } from './runner-axe.mjs';
 
 const WASM = /\/runner\/book-runner\.wasm(\?.*)?$/;
 const HASH = 'stubsources0123';
@@ -119,9 +123,7 @@ async function stop(ctx) {
         if (s.stdout.includes('argc=1')) f.push(`after Stop the last run's output is still shown: "${s.stdout.trim()}"`);
         const n = await workers(tab);
         if (n) f.push(`${n} worker(s) still alive after Stop`);
-        await tab.$eval(form, (el) => el.scrollIntoView());
-        await tab.$eval(form, (el) => el.parentElement).catch(() => {});
-        await (await tab.$(form)).screenshot({ path: path.join(ctx.shots, 'paths.stop.png') });
+        await shootForm(tab, form, path.join(ctx.shots, 'paths.stop.png'));
     } finally { await context.close(); }
     return [...f, ...errors];
 }
@@ -273,8 +275,7 @@ async function streaming(ctx) {
         const seen = await until(tab, (x) => x.state === 'running' && /training: [1-9]0%/.test(x.stderr) && /\d+ s/.test(x.clock), 8000);
         if (!seen) f.push('no line and no elapsed seconds shown before the run ended');
         else {
-            await tab.$eval(form, (el) => el.scrollIntoView());
-            await (await tab.$(form)).screenshot({ path: path.join(ctx.shots, 'paths.streaming.400-navy.png') });
+            await shootForm(tab, form, path.join(ctx.shots, 'paths.streaming.400-navy.png'));
         }
         const s = await done(tab);
         const secs = (Date.now() - t0) / 1000;
@@ -346,14 +347,14 @@ async function oldBrowsers(ctx) {
     return [...f, ...a.errors, ...b.errors, ...c.errors];
 }
 
-export const CHECKS = { stop, 'second press': secondPress, 'load failures': loadFailures, 'file:// retry': fileRetry, streaming, 'alt text': altText, 'old browsers': oldBrowsers };
+export const CHECKS = { stop, 'second press': secondPress, 'load failures': loadFailures, 'file:// retry': fileRetry, streaming, 'alt text': altText, 'old browsers': oldBrowsers, axe: formAxe };
 
 // Runs every check on `crate`'s page (ch05 when it is among the pages).
 export async function checkRunnerPaths(browser, { base, htmlDir, shotDir, crates, report }) {
     const crate = crates.includes('ch05-naive-bce-nan') ? 'ch05-naive-bce-nan' : crates[0];
     const shots = path.join(shotDir, 'runner');
     fs.mkdirSync(shots, { recursive: true });
-    const ctx = { browser, url: `${base}/${crate}.html`, htmlDir, crate, shots };
+    const ctx = { browser, url: `${base}/${crate}.html`, htmlDir, crate, shots, stubPage };
     const only = process.env.RUNNER_PATHS ? process.env.RUNNER_PATHS.split(',') : null;
     for (const [name, check] of Object.entries(CHECKS)) {
         if (only && !only.includes(name)) continue;

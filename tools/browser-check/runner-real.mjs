@@ -17,6 +17,13 @@ import path from 'node:path';
 const LONG = { crate: 'ch07-matching-loss-to-task', flags: '--steps 5000 --extra-steps 5000' };
 const ALT = { crate: 'ch05-naive-bce-nan', flags: '--logit 30 --lr 0.05' };
 
+// A screenshot of the form alone, without mdBook's sticky menu bar over it.
+export async function shootForm(tab, selector, file) {
+    await (await tab.$(selector)).screenshot({
+        path: file, style: '#mdbook-menu-bar, #menu-bar, .menu-bar { visibility: hidden !important; }',
+    });
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const plain = (t) => t.replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1').replace(/\s+/g, ' ').trim();
 // The page's alt, with mdBook's smart punctuation undone.
@@ -47,8 +54,7 @@ export async function checkLongRun(browser, { url, allowed, shotDir, openPage, p
         if (!seen) failures.push('nothing shown while the long run ran (or it ended first)');
         else {
             info.push(`first lines after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-            await tab.$eval(form, (f) => f.scrollIntoView());
-            await (await tab.$(form)).screenshot({ path: path.join(shotDir, 'runner', `${crate}.streaming.400-navy.png`) });
+            await shootForm(tab, form, path.join(shotDir, 'runner', `${crate}.streaming.400-navy.png`));
         }
         await tab.click(`${form} .run-stop`, { timeout: 2000 });
         await tab.waitForSelector(`${form}[data-exit="stopped"]`, { timeout: 2000 });
@@ -57,7 +63,7 @@ export async function checkLongRun(browser, { url, allowed, shotDir, openPage, p
         await sleep(300);
         if (tab.workers().length) failures.push(`${tab.workers().length} worker(s) alive after Stop`);
         if (await tab.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) failures.push('the page scrolls sideways at 400 px');
-        await (await tab.$(form)).screenshot({ path: path.join(shotDir, 'runner', `${crate}.stopped.400-navy.png`) });
+        await shootForm(tab, form, path.join(shotDir, 'runner', `${crate}.stopped.400-navy.png`));
     } catch (e) {
         failures.push(`could not run: ${String(e.message).split('\n')[0]}`);
     } finally {
@@ -90,8 +96,7 @@ export async function checkAltTexts(browser, { url, allowed, root, shotDir, open
         else if (!own) failures.push(`with ${flags}, no plot's alt differs from the page's: the check proves nothing`);
         info.push(`${shown.length} plots, ${own} with an alt of their own`);
         if (shown.length) console.log(`    ${crate} ${flags}: ${shown[0].name} alt: "${shown[0].alt}"`);
-        const form = await tab.$(`form[data-run="${crate}"]`);
-        await form.screenshot({ path: path.join(shotDir, 'runner', `${crate}.alt.png`) });
+        await shootForm(tab, `form[data-run="${crate}"]`, path.join(shotDir, 'runner', `${crate}.alt.png`));
     } catch (e) {
         failures.push(`could not run: ${String(e.message).split('\n')[0]}`);
     } finally {
