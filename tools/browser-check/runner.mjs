@@ -56,7 +56,7 @@ const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 // The chapter's native binary (the dev build the tests made), run in a fresh
 // folder so its plots land there: stdout, stderr, exit code, plots written,
 // and with --time, its own total.
-function native(root, crate, args) {
+export function native(root, crate, args) {
     const bin = path.join(root, 'target', 'debug', crate);
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-native-'));
     const r = spawnSync(bin, args, { cwd, encoding: 'utf8', env: { ...process.env, RUST_BACKTRACE: '0' } });
@@ -83,7 +83,7 @@ function nativeSeconds(root, crate) {
 }
 
 // Presses Run with `flags` on the open page and waits for the result.
-async function press(tab, crate, flags) {
+export async function press(tab, crate, flags) {
     const form = `form[data-run="${crate}"]`;
     await tab.waitForSelector(form, { timeout: 20000 });
     await tab.fill(`${form} input[name="flags"]`, flags);
@@ -141,7 +141,7 @@ function compare(label, got, want, { defaults }) {
     return { failures, identical, total: w.length };
 }
 
-async function openPage(browser, url, { width = 1280, height = 900, theme = 'light' } = {}, allowed) {
+export async function openPage(browser, url, { width = 1280, height = 900, theme = 'light' } = {}, allowed) {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     await context.addInitScript((t) => { try { localStorage.setItem('mdbook-theme', t); } catch (e) { /* file:// */ } }, theme);
     const problems = [];
