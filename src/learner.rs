@@ -111,9 +111,7 @@ pub fn target(arg: &str) -> Result<Target, String> {
     }
     workshop::find(arg)
         .map(|(ch, ex)| Target::One(ch, ex))
-        .ok_or_else(|| {
-            format!("no exercise is called '{arg}'; `cargo exercise` lists them, or reset all")
-        })
+        .ok_or_else(|| format!("{}, or reset all", workshop::unknown(arg)))
 }
 
 /// The text of `source` with the function of each of `names` cut out, for
@@ -211,9 +209,18 @@ fn reset_chapter(
     Ok((text, said))
 }
 
-/// `cargo exercise --reset ID|all` on the book at `root`: checks every file
-/// first, then writes; one line for each function.
-pub fn reset(root: &Path, target: &Target) -> Result<String, String> {
+/// What `--reset` did: one line for each function, and each file it left
+/// alone, with why.
+pub struct Reset {
+    pub said: String,
+    pub left_alone: Vec<String>,
+}
+
+/// `cargo exercise --reset ID|all` on the book at `root`. One exercise: its
+/// file is checked, then written, or refused as a whole (`Err`). All: every
+/// file that can be reset is, and each one changed outside its exercises is
+/// left alone and named (an instructor resetting a room meets those).
+pub fn reset(root: &Path, target: &Target) -> Result<Reset, String> {
     let mut plan: Vec<(&'static dyn AnyChapter, Vec<&str>)> = Vec::new();
     match target {
         Target::One(ch, ex) => plan.push((*ch, vec![ex.function])),
@@ -226,22 +233,29 @@ pub fn reset(root: &Path, target: &Target) -> Result<String, String> {
             }
         }
     }
-    let mut writes = Vec::new();
+    let mut done = Reset {
+        said: String::new(),
+        left_alone: Vec::new(),
+    };
     for (ch, functions) in &plan {
-        writes.push((ch.name(), reset_chapter(root, *ch, functions)?));
-    }
-    let mut out = String::new();
-    for (name, (text, said)) in writes {
-        let path = root.join(exercise::file_of(name));
+        let (text, said) = match reset_chapter(root, *ch, functions) {
+            Ok(planned) => planned,
+            Err(why) if matches!(target, Target::All) => {
+                done.left_alone.push(why);
+                continue;
+            }
+            Err(why) => return Err(why),
+        };
+        let path = root.join(exercise::file_of(ch.name()));
         let before = std::fs::read_to_string(&path).unwrap_or_default();
         if before != text {
             std::fs::write(&path, &text)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         for line in said {
-            out.push_str(&line);
-            out.push('\n');
+            done.said.push_str(&line);
+            done.said.push('\n');
         }
     }
-    Ok(out)
+    Ok(done)
 }

@@ -13,9 +13,38 @@ pub fn exercises() -> Vec<(&'static dyn AnyChapter, &'static Exercise)> {
         .collect()
 }
 
-/// The exercise a participant names: `stable-bce`.
+/// The exercise a participant names: by its id, `stable-bce`, or by its
+/// function's name, `stable_bce` (the likeliest slip).
 pub fn find(id: &str) -> Option<(&'static dyn AnyChapter, &'static Exercise)> {
-    exercises().into_iter().find(|(_, ex)| ex.id == id)
+    exercises()
+        .into_iter()
+        .find(|(_, ex)| ex.id == id || ex.function == id)
+}
+
+/// What to say about an id that names no exercise: the nearest id, if one
+/// is near (`stabel-bce` → `stable-bce`), and where the list is.
+pub fn unknown(id: &str) -> String {
+    let nearest = exercises()
+        .into_iter()
+        .flat_map(|(_, ex)| [(ex.id, ex.id), (ex.function, ex.id)])
+        .map(|(name, ex_id)| {
+            // The start of a name (`focal` for `focal-term`) is near too.
+            let start = id.len() >= 4 && name.starts_with(id);
+            let distance = if start {
+                1
+            } else {
+                strsim::damerau_levenshtein(id, name)
+            };
+            (distance, ex_id)
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= 3.max(id.len() / 3));
+    match nearest {
+        Some((_, ex_id)) => format!(
+            "no exercise is called '{id}'; did you mean '{ex_id}'? `cargo exercise` lists them"
+        ),
+        None => format!("no exercise is called '{id}'; `cargo exercise` lists them"),
+    }
 }
 
 /// `cargo exercise` without an id: progress ("5 of 13 done"), every

@@ -365,7 +365,7 @@ fn reset_puts_back_one_function_and_leaves_the_rest_alone() {
     );
     std::fs::write(&file, &both).unwrap();
     let target = learner::target("stable-bce").unwrap();
-    let said = learner::reset(&dir, &target).unwrap();
+    let said = learner::reset(&dir, &target).unwrap().said;
     assert!(
         said.contains("`stable_bce`") && said.contains("the stub is back"),
         "{said}"
@@ -373,7 +373,7 @@ fn reset_puts_back_one_function_and_leaves_the_rest_alone() {
     let after = std::fs::read_to_string(&file).unwrap();
     assert_eq!(after, solve(&stub, "log_softmax", "logits.exp()"));
     // Again: nothing to do, and it says so.
-    let said = learner::reset(&dir, &target).unwrap();
+    let said = learner::reset(&dir, &target).unwrap().said;
     assert!(said.contains("already the stub"), "{said}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -390,23 +390,39 @@ fn reset_refuses_a_file_changed_outside_its_exercises() {
     );
     assert_ne!(changed, stub);
     std::fs::write(&file, &changed).unwrap();
-    for id in ["stable-bce", "all"] {
-        let why = learner::reset(&dir, &learner::target(id).unwrap()).unwrap_err();
-        assert!(
-            why.contains("differs from the committed file outside its exercises")
-                && why.contains("DType"),
-            "{why}"
-        );
-        assert_eq!(why.lines().count(), 1, "{why}");
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
-    }
+    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap())
+        .err()
+        .unwrap();
+    assert!(
+        why.contains("differs from the committed file outside its exercises")
+            && why.contains("DType"),
+        "{why}"
+    );
+    assert_eq!(why.lines().count(), 1, "{why}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
+    // `all` resets every other file and names this one as left alone.
+    let other = dir.join(exercise::file_of("ch06-class-weighting"));
+    let stub6 = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, solve(&stub6, "focal_term", "logits.exp()")).unwrap();
+    let done = learner::reset(&dir, &learner::target("all").unwrap()).unwrap();
+    assert_eq!(done.left_alone.len(), 1, "{:?}", done.left_alone);
+    let why = &done.left_alone[0];
+    assert!(
+        why.contains("ch05-naive-bce-nan") && why.contains("DType"),
+        "{why}"
+    );
+    assert!(done.said.contains("`focal_term`"), "{}", done.said);
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), stub6);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
     // A lost function is refused too.
     std::fs::write(
         &file,
         stub.replace("pub fn log_softmax(", "pub fn log_soft("),
     )
     .unwrap();
-    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap()).unwrap_err();
+    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap())
+        .err()
+        .unwrap();
     assert!(why.contains("has lost one of"), "{why}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -444,7 +460,9 @@ fn reset_reads_reformatted_files_by_their_tokens() {
         ("stable-bce", other.clone()),
     ] {
         std::fs::write(&file, &reformatted).unwrap();
-        let said = learner::reset(&dir, &learner::target(id).unwrap()).unwrap();
+        let said = learner::reset(&dir, &learner::target(id).unwrap())
+            .unwrap()
+            .said;
         assert!(said.contains("the stub is back"), "{id}: {said}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), want, "{id}");
     }
@@ -452,7 +470,9 @@ fn reset_reads_reformatted_files_by_their_tokens() {
     // untouched.
     let crlf = other.replace('\n', "\r\n");
     std::fs::write(&file, &crlf).unwrap();
-    let said = learner::reset(&dir, &learner::target("all").unwrap()).unwrap();
+    let said = learner::reset(&dir, &learner::target("all").unwrap())
+        .unwrap()
+        .said;
     assert!(said.contains("`log_softmax` in"), "{said}");
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
@@ -461,7 +481,9 @@ fn reset_reads_reformatted_files_by_their_tokens() {
     // A file that does not read as Rust: one clear line, nothing written.
     let broken = other.replace("logits.exp()", "logits.exp(\"");
     std::fs::write(&file, &broken).unwrap();
-    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap()).unwrap_err();
+    let why = learner::reset(&dir, &learner::target("stable-bce").unwrap())
+        .err()
+        .unwrap();
     assert!(why.contains("unclosed brace, string or comment"), "{why}");
     assert_eq!(why.lines().count(), 1, "{why}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), broken);
@@ -476,7 +498,9 @@ fn reset_all_puts_back_every_stub() {
         let text = std::fs::read_to_string(&file).unwrap();
         std::fs::write(&file, solve(&text, ex.function, "Ok(Default::default())")).unwrap();
     }
-    let said = learner::reset(&dir, &learner::target("all").unwrap()).unwrap();
+    let said = learner::reset(&dir, &learner::target("all").unwrap())
+        .unwrap()
+        .said;
     assert_eq!(
         said.matches("the stub is back").count(),
         workshop::exercises().len(),
@@ -520,6 +544,8 @@ fn bad_ids_and_flags_get_one_line_and_exit_code_2() {
         &["--watch", "no-such-exercise"],
         &["--frobnicate"],
         &["--reset", "clip-grad-norm"],
+        &["--offline", "stable-bce"],
+        &["stabel-bce"],
     ] {
         let out = run_exercise(&dir, args);
         let err = String::from_utf8_lossy(&out.stderr);
@@ -527,6 +553,12 @@ fn bad_ids_and_flags_get_one_line_and_exit_code_2() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
     }
+    let offline = run_exercise(&dir, &["stable-bce", "--offline"]);
+    let err = String::from_utf8_lossy(&offline.stderr);
+    assert!(err.contains("`cargo --offline exercise …`"), "{err}");
+    let typo = run_exercise(&dir, &["stabel-bce"]);
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(err.contains("did you mean 'stable-bce'?"), "{err}");
     // The refused reset left the file as it was.
     assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -561,5 +593,27 @@ fn the_kept_stubs_are_the_untouched_exercise_files() {
             ch.name(),
             exercise::file_of(ch.name())
         );
+    }
+}
+
+/// A mistyped id gets the nearest one; the function's own name is accepted.
+#[test]
+fn a_mistyped_id_gets_the_nearest_and_a_function_name_is_accepted() {
+    for (typed, meant) in [
+        ("stabel-bce", "stable-bce"),
+        ("stable-bec", "stable-bce"),
+        ("focal", "focal-term"),
+        ("clip_grad", "clip-grad-norm"),
+    ] {
+        let said = workshop::unknown(typed);
+        assert!(
+            said.contains(&format!("did you mean '{meant}'?")),
+            "{typed}: {said}"
+        );
+    }
+    assert!(!workshop::unknown("frobnicate").contains("did you mean"));
+    for (ch, ex) in workshop::exercises() {
+        let (found_ch, found) = workshop::find(ex.function).unwrap();
+        assert_eq!((found_ch.name(), found.id), (ch.name(), ex.id));
     }
 }

@@ -3,7 +3,8 @@
 //! check tried and the book's solution to compare. `cargo exercise` shows
 //! progress and the next exercise; `--reset ID|all` puts stubs back;
 //! `--watch [ID]` checks again on every save. (`cargo exercise` is an alias
-//! in .cargo/config.toml for `cargo run --quiet --bin exercise --`.)
+//! in .cargo/config.toml for `cargo run --quiet --package act-loss-book --bin
+//! exercise --`, which works from any folder of the checkout.)
 
 use std::process::ExitCode;
 
@@ -32,21 +33,34 @@ struct Cli {
 
 fn main() -> ExitCode {
     shared::cli::tune_runtime();
+    // cargo's own flags go before the alias; after it they reach us.
+    for flag in ["--offline", "--frozen", "--locked", "--release"] {
+        if std::env::args().skip(1).any(|a| a == flag) {
+            usage_error(&format!(
+                "`{flag}` is cargo's flag: put it before the alias, `cargo {flag} exercise …`"
+            ))
+        }
+    }
     let cli: Cli = shared::cli::parse_args();
     if let Some(id) = &cli.id
         && workshop::find(id).is_none()
     {
-        usage_error(&format!(
-            "no exercise is called '{id}'; `cargo exercise` lists them"
-        ))
+        usage_error(&workshop::unknown(id))
     }
     let root = || BookDir::find().unwrap_or_else(|e| usage_error(&e));
     if let Some(arg) = &cli.reset {
         let target = learner::target(arg).unwrap_or_else(|e| usage_error(&e));
         return match learner::reset(root().root(), &target) {
-            Ok(said) => {
-                print!("{said}");
-                ExitCode::SUCCESS
+            Ok(done) => {
+                print!("{}", done.said);
+                for why in &done.left_alone {
+                    eprintln!("exercise: left alone: {why}");
+                }
+                if done.left_alone.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
             }
             Err(why) => usage_error(&why),
         };
