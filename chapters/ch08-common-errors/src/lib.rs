@@ -16,6 +16,7 @@ use candle_core::Result;
 use clap::builder::RangedU64ValueParser;
 use shared::chapter::{Chapter, Section};
 use shared::cli::{above, above_to, range};
+use shared::metrics::random_ranking_average_precision;
 use shared::table::{Table, f4, g4, pct, sci};
 
 pub mod checks;
@@ -250,7 +251,8 @@ fn print_stuck(r: &Report, out: &mut dyn Write) -> Result<()> {
     write!(out, "{t}")?;
     writeln!(
         out,
-        "a random ranking's average precision is the positive rate, {}",
+        "a random ranking scores {} on average (positive rate {})",
+        f4(random_ranking_average_precision(s.samples, s.positives)),
         f4(s.positives as f64 / s.samples as f64)
     )?;
     Ok(())

@@ -48,7 +48,7 @@ pub struct StuckRun {
     pub mean_p_negative: f64,
     /// Average precision of the rare class's probability: how well it ranks
     /// the rare examples first, whatever the threshold (a random ranking
-    /// scores the positive rate).
+    /// scores `shared::metrics::random_ranking_average_precision` on average).
     pub average_precision: f64,
 }
 
