@@ -2,6 +2,7 @@
 
 mod chapters;
 mod common;
+mod compile_fail;
 mod lab;
 mod numbers;
 mod offline;

@@ -564,16 +564,17 @@ fn bad_ids_and_flags_get_one_line_and_exit_code_2() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Candle's operators return a `Result`, so `mask * a + b` does not compile
-/// (E0277) before the checker can help: every stub's TODO shows the idiom.
+/// Candle's operators return a `Result`, so `z * 0.5 + 1.0` does not compile
+/// (E0277, pinned in tests/compile_fail.rs) before the checker can help:
+/// every stub's TODO shows the idiom.
 #[test]
 fn every_stub_gives_the_idiom_for_operators_on_results() {
     for (ch, ex) in workshop::exercises() {
         let stub = learner::stubs_of(ch.name()).unwrap();
         let body = function_body(stub, ex.function).unwrap();
         assert!(
-            body.contains("// Each operator returns a `Result`: `((mask * a)? + b)?`"),
-            "{}, {}: the TODO must show `((mask * a)? + b)?`",
+            body.contains("// Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`"),
+            "{}, {}: the TODO must show `((z * 0.5)? + 1.0)?`",
             ch.name(),
             ex.id
         );

@@ -17,8 +17,9 @@ pub fn accuracy(logits: &Tensor, labels: &Tensor) -> Result<f64> {
     // it with the labels (`eq` gives u8: 1 or 0), and average. Think about
     // the dtype before you average, and about how to get a plain number out
     // of a tensor with no dimensions.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (logits, labels, D::Minus1, DType::F32);
     todo!()
 }
@@ -37,8 +38,9 @@ pub fn weight_gradient(w: &Var, x: &Tensor, y: &Tensor) -> Result<Tensor> {
     // PyTorch's MSELoss), call `backward()`, and look the gradient up in the
     // store it returns. A missing gradient is an error to return (`bail!`),
     // not a panic.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (w, x, y);
     todo!()
 }

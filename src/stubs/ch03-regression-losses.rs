@@ -16,8 +16,9 @@ pub fn huber_grad(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> 
     // elsewhere, in the prediction (e = pred − target), and look at what the
     // two results have in common; then at what they give at |e| = δ. Last,
     // what the mean over N elements does to each one's share.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (pred, target, delta);
     todo!()
 }

@@ -17,8 +17,9 @@ pub fn sigmoid_mse_grad(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
     // (`shared::activations::sigmoid`), and write σ'(z) with σ(z) itself.
     // Then remember that a mean gives each element 1/N of the loss
     // (`elem_count`).
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (logits, targets);
     todo!()
 }

@@ -20,8 +20,9 @@ pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
     // relu(z)'s 1, −z·y's −1 and the small term's −4.1e-8 one at a time, and an
     // f32 sum with ±1 cannot keep 4.1e-8. Write the part linear in z as one
     // product, z · (p − y), with p = 1 where z > 0, else 0 (`gt`, `to_dtype`).
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (logits, targets);
     todo!()
 }
@@ -35,8 +36,9 @@ pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
 pub fn log_softmax(logits: &Tensor) -> Result<Tensor> {
     // TODO: subtract each row's maximum first (`max_keepdim(D::Minus1)`,
     // then `broadcast_sub`), so that the largest exponent is e^0 = 1.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (logits, D::Minus1);
     todo!()
 }

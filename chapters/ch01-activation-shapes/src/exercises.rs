@@ -16,8 +16,9 @@ pub fn leaky_relu_grad(z: &Tensor, slope: f64) -> Result<Tensor> {
     // TODO: build a 0/1 mask from a comparison (`gt`, `ge`, `lt`, … return
     // u8), in z's dtype, and turn it into 1 or `slope` with arithmetic on
     // tensors and f64s. Which comparison decides what z = 0 gets?
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (z, slope);
     todo!()
 }

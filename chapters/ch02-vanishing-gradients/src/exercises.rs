@@ -19,8 +19,9 @@ pub fn layer_grad_norms(mlp: &Mlp, grads: &GradStore) -> Result<Vec<f64>> {
     // reduce the gradient to one number: the square root of the sum of its
     // squared entries, over every entry. `shared::activations::to_f64`
     // turns a one-element tensor into an f64.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (mlp, grads);
     todo!()
 }

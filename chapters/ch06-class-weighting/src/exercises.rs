@@ -22,8 +22,9 @@ pub fn weighted_cross_entropy(
     // of each row's target (`gather` wants the indices as an `(N, 1)` tensor).
     // Each sample's weight is an `index_select`. Then reduce exactly as the
     // comment says.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (logits, targets, class_weights, D::Minus1);
     todo!()
 }
@@ -48,8 +49,9 @@ pub fn focal_term(
     // is stable. Then build p_t from p and y with arithmetic alone (no `if`:
     // y is a tensor of 0s and 1s), the factor with `powf`, and α_t the same
     // way as p_t.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (logits, targets, alpha, gamma);
     todo!()
 }

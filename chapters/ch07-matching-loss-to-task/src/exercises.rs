@@ -24,8 +24,9 @@ pub fn train_step(
     // every time. The `Optimizer` trait has a method that takes the loss,
     // computes the gradients and updates the weights in one call. Read the
     // loss as a number with `shared::activations::to_f64`.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (model, opt, x, loss, AdamW::learning_rate);
     todo!()
 }

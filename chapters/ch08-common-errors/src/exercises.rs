@@ -19,8 +19,9 @@ pub fn clip_grad_norm(grads: &mut GradStore, vars: &[Var], max_norm: f64) -> Res
     // the squares of every element of every gradient first (in f64:
     // `to_dtype(DType::F64)`, `sqr`, `sum_all`, `to_scalar`), then decide.
     // To replace a gradient, `grads.remove(v)` and `grads.insert(v, new)`.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (grads, vars, max_norm, DType::F64);
     todo!()
 }
@@ -38,8 +39,9 @@ pub fn column_mse(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
     // TODO: give the targets the predictions' shape before subtracting
     // (`reshape`, or `unsqueeze`), so that row i meets only target i.
     // `broadcast_sub` would compare every prediction with every target.
-    // Each operator returns a `Result`: `((mask * a)? + b)?`, not `mask * a + b`,
-    // which fails to compile (E0277: cannot add `f64` to `Result<Tensor, Error>`).
+    // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
+    // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
+    // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).
     let _ = (pred, target);
     todo!()
 }
