@@ -27,6 +27,9 @@ fn max_shift(z: &Tensor, dim: usize) -> Result<Tensor> {
 /// ```
 pub fn softmax<D: Dim>(input: &Tensor, dim: D) -> Result<Tensor> {
     let dim = dim.to_index(input.shape(), "softmax")?;
+    if input.elem_count() == 0 {
+        return Ok(input.clone()); // as PyTorch: an empty tensor stays empty
+    }
     let e = input.broadcast_sub(&max_shift(input, dim)?)?.exp()?;
     e.broadcast_div(&e.sum_keepdim(dim)?)
 }
@@ -48,6 +51,9 @@ pub fn softmax<D: Dim>(input: &Tensor, dim: D) -> Result<Tensor> {
 /// ```
 pub fn log_softmax<D: Dim>(input: &Tensor, dim: D) -> Result<Tensor> {
     let dim = dim.to_index(input.shape(), "log_softmax")?;
+    if input.elem_count() == 0 {
+        return Ok(input.clone());
+    }
     let shifted = input.broadcast_sub(&max_shift(input, dim)?)?;
     let lse = shifted.exp()?.sum_keepdim(dim)?.log()?;
     shifted.broadcast_sub(&lse)

@@ -1,7 +1,7 @@
 //! Binary losses: `binary_cross_entropy_with_logits`, `binary_cross_entropy`
 //! and torchvision's `sigmoid_focal_loss`.
 
-use candle_core::{Result, Tensor, bail};
+use candle_core::{DType, Result, Tensor, bail};
 
 use crate::check::{DeviceChecks, same_shape_and_dtype, weight_like};
 use crate::math::log1p;
@@ -146,6 +146,22 @@ pub fn binary_cross_entropy(
 ) -> Result<Tensor> {
     const F: &str = "binary_cross_entropy";
     same_shape_and_dtype(input, target, F)?;
+    if matches!(input.dtype(), DType::F16 | DType::BF16) {
+        // PyTorch computes this in f32 for half types, and must here too:
+        // its 1e-12 floor is 0 in f16.
+        let up = |t: &Tensor| t.to_dtype(DType::F32);
+        let weight = match &opts.weight {
+            Some(w) if w.dtype() != input.dtype() => bail!(
+                "{F}: `weight` must have the dtype of `input`, {:?}, got {:?}",
+                input.dtype(),
+                w.dtype()
+            ),
+            Some(w) => Some(up(w)?),
+            None => None,
+        };
+        let opts = BinaryCrossEntropyOptions { weight, ..opts };
+        return binary_cross_entropy(&up(input)?, &up(target)?, opts)?.to_dtype(input.dtype());
+    }
     let mut checks = DeviceChecks::default();
     let outside = |t: &Tensor| -> Result<Tensor> {
         // 1 unless 0 ≤ t ≤ 1 (NaN included)

@@ -160,7 +160,10 @@ fn class_targets(
             "{f}: every `target` must be a class index in 0..{c} or `ignore_index` ({ignore_index})"
         ),
     )?;
-    let safe = ignore
+    // Ignored and out-of-range targets both point at class 0 until the checks
+    // run, so that no gather or index_select fails first with a worse message.
+    let unusable = ignore.maximum(&out_of_range)?;
+    let safe = unusable
         .where_cond(&t.zeros_like()?, &t)?
         .to_dtype(DType::U32)?;
     let zeros = ignore.zeros_like()?.to_dtype(input.dtype())?;
