@@ -32,6 +32,8 @@ STAMP_NAME=.act-loss-book-toolchain
 WANT="mmdebstrap $SUITE: rustc cargo libstd-rust-dev libstd-rust-dev-wasm32 libstd-rust-1.98 $RUST_VERSION; lld $LLD_VERSION"
 # Device nodes the build may use: bound one by one, never the host's /dev.
 DEVICES="null zero full random urandom"
+# The lock this process holds (set by lock_root only, never inherited).
+ACT_LOSS_WASM_LOCKED=""
 
 fail() {
     printf '%s: %s\n' "$PROG" "$*" >&2
