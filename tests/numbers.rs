@@ -58,6 +58,11 @@ const CONSTANTS: &[Constant] = &[
     ),
     ("-0.75", gelu_argmin, "where exact GELU is smallest"),
     ("0.707", || 1.0 / SQRT_2, "1/√2"),
+    (
+        "0.99999994",
+        || f64::from((1.0 / (1.0 + (-17.0f64).exp())) as f32),
+        "σ(17) rounded once to f32 (the naive 1/(1 + e^(−17)) in f32 gives 1)",
+    ),
     ("1.414", || SQRT_2, "√2"),
     (
         "0.18",

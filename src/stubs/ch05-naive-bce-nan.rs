@@ -14,12 +14,14 @@ pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
     // TODO: do not compute σ(z) and then its log. Rewrite
     // −y·log σ(z) − (1 − y)·log(1 − σ(z)) so that `exp` only ever sees a
     // number ≤ 0. Useful: `relu`, `abs`, `neg`, `exp`, `log`, `*`, `-`.
-    // The check wants PyTorch's 4.14e-8 at z = 17, y = 1, not 0: in f32,
+    // The check wants the exact 4.14e-8 at z = ±17 with the right label, not 0
+    // (stricter than PyTorch's f32, which gives 0 for two of those): in f32,
     // 1 + e^(−17) rounds to 1, so where t = e^(−|z|) is tiny, log(1 + t) ≈ t.
-    // Its gradient there must be σ(17) − 1 = −4.1e-8 too, not 0: autograd sums
-    // relu(z)'s 1, −z·y's −1 and the small term's −4.1e-8 one at a time, and an
-    // f32 sum with ±1 cannot keep 4.1e-8. Write the part linear in z as one
-    // product, z · (p − y), with p = 1 where z > 0, else 0 (`gt`, `to_dtype`).
+    // Its gradient there must be σ(17) − 1 = −4.1e-8 too, not 0: autograd adds
+    // relu(z)'s 1, −z·y's −1 and the small term's −4.1e-8 one at a time, and
+    // here −1 and −4.1e-8 meet first and round to −1, which the 1 cancels.
+    // Write the part linear in z as one product, z · (p − y), with p = 1 where
+    // z > 0, else 0 (`gt`, `to_dtype`); a per-element switch is such a mask too.
     // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,
     // `mask * a + b` compiles (Candle adds a `Result` and a tensor); with a number,
     // `z * 0.5 + 1.0` does not (E0277: cannot add `{float}` to `Result<Tensor, Error>`).

@@ -26,8 +26,9 @@ pub static EXERCISES: &[Exercise] = &[
                And max(z, 0) − z·y is z·([z > 0] − y): written so, autograd does not\n\
                cancel 1 − 1 into a gradient of 0 where σ(−17) = 4.1e-8 belongs.",
         tried: "z = -100, -17, -3, 0, 3, 17, 100, each with y = 0 and y = 1, f32, shape (14)\n\
-                the loss against PyTorch's BCEWithLogitsLoss (reduction=\"none\"), relatively at z = ±17\n\
-                the gradient against σ(z) − y away from z = 0, relatively at z = ±17",
+                the loss against the library's bce_with_logits, relatively at z = ±17: the exact\n\
+                log(1 + e^(−17)) = 4.14e-8, where PyTorch's f32 BCEWithLogitsLoss gives 0 at z = −17, y = 0\n\
+                the gradient against σ(z) − y away from z = 0, relatively at z = ±17 (PyTorch's f32: 0 at z = 17, y = 1)",
         check: || stable_bce(answers::stable_bce),
         check_exercise: || stable_bce(crate::exercises::stable_bce),
     },
@@ -75,9 +76,13 @@ pub fn stable_bce(f: Bce) -> std::result::Result<String, String> {
         to_f64_vec(&want).map_err(err)?,
     );
     compare("the loss", &labels, &got, &want, 1e-6)?;
-    // At z = ±17 the loss with the right label is log(1 + e^(-17)) = 4.14e-8,
-    // PyTorch's value; a plain `log(1 + t)` rounds it to 0 in f32, and 0 is
-    // within 1e-6 of anything that small: there, compare relatively.
+    // At z = ±17 the loss with the right label is log(1 + e^(-17)) = 4.14e-8.
+    // A plain `log(1 + t)` rounds it to 0 in f32, and 0 is within 1e-6 of
+    // anything that small: there, compare relatively. This holds a solution
+    // to the exact value, which the library keeps; PyTorch's f32
+    // BCEWithLogitsLoss rounds the loss at z = -17, y = 0 and the gradient at
+    // z = 17, y = 1 to 0 (PyTorch 2.15; the second is in pytorch-figures.toml),
+    // and would not pass.
     let edge: Vec<usize> = (0..labels.len())
         .filter(|&i| zs[i / 2].abs() == 17.0)
         .collect();
