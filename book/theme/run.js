@@ -284,6 +284,7 @@
             if (tail) code.append(tail);
             if (!run.out) code.append('(nothing)');
             stdout.append(code);
+            stdout.scrollTop = 0; // the output reads from its start
             empty(stderr);
             stderr.append(el('code', { class: 'language-text' }, run.err || '(nothing)'));
             const total = printed.length;

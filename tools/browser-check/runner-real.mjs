@@ -60,8 +60,8 @@ export async function checkLongRun(browser, { url, allowed, shotDir, openPage, p
         await tab.waitForSelector(`${form}[data-exit="stopped"]`, { timeout: 2000 });
         const after = await tab.$eval(form, (f) => f.querySelector('.run-stdout').textContent + f.querySelector('.run-stderr').textContent);
         if (/Usage:/.test(after)) failures.push('after Stop, the --help run\'s text is still shown');
-        await sleep(300);
-        if (tab.workers().length) failures.push(`${tab.workers().length} worker(s) alive after Stop`);
+        for (let i = 0; i < 50 && tab.workers().length; i++) await sleep(100);
+        if (tab.workers().length) failures.push(`${tab.workers().length} worker(s) alive 5 s after Stop`);
         if (await tab.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) failures.push('the page scrolls sideways at 400 px');
         await shootForm(tab, form, path.join(shotDir, 'runner', `${crate}.stopped.400-navy.png`));
     } catch (e) {
@@ -85,17 +85,20 @@ export async function checkAltTexts(browser, { url, allowed, root, shotDir, open
             name: f.querySelector('figcaption').textContent.split('/').pop(), alt: f.querySelector('img').alt,
         })));
         const pageAlts = await tab.$$eval('main img[src*="plots/"]', (imgs) => imgs.map((i) => ({ src: i.getAttribute('src'), alt: i.alt })));
-        let own = 0;
+        let own = 0, first = null;
         for (const { name, alt } of shown) {
             if (!(name in want.alts)) { failures.push(`${name}: the native binary wrote no ${name.replace(/\.svg$/, '.alt.txt')}`); continue; }
             if (alt !== plain(want.alts[name])) failures.push(`${name}: alt "${alt}", not its .alt.txt "${plain(want.alts[name])}"`);
             const onPage = pageAlts.find((p) => p.src.endsWith(`${crate}/${name}`));
-            if (onPage && unsmart(onPage.alt) !== unsmart(alt)) own++;
+            if (onPage && unsmart(onPage.alt) !== unsmart(alt)) {
+                own++;
+                first = first || { name, alt, page: onPage.alt };
+            }
         }
         if (!shown.length) failures.push('no plot shown');
         else if (!own) failures.push(`with ${flags}, no plot's alt differs from the page's: the check proves nothing`);
         info.push(`${shown.length} plots, ${own} with an alt of their own`);
-        if (shown.length) console.log(`    ${crate} ${flags}: ${shown[0].name} alt: "${shown[0].alt}"`);
+        if (first) console.log(`    ${first.name} with ${flags}, alt: "${first.alt}"\n      on the page: "${first.page}"`);
         await shootForm(tab, `form[data-run="${crate}"]`, path.join(shotDir, 'runner', `${crate}.alt.png`));
     } catch (e) {
         failures.push(`could not run: ${String(e.message).split('\n')[0]}`);
