@@ -72,8 +72,29 @@ pub fn elu(input: &Tensor, alpha: f64) -> Result<Tensor> {
 }
 
 /// SELU's α, as in PyTorch.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use nn_functional as F;
+///
+/// let x = Tensor::new(&[-1000.0f64], &Device::Cpu)?;
+/// // PyTorch: F.selu(x) → −scale·α for very negative x
+/// let y = F::selu(&x)?.to_vec1::<f64>()?;
+/// assert!((y[0] + F::SELU_SCALE * F::SELU_ALPHA).abs() < 1e-15);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
 pub const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
 /// SELU's scale, as in PyTorch.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use nn_functional as F;
+///
+/// let x = Tensor::new(&[2.0f64], &Device::Cpu)?;
+/// // PyTorch: F.selu(x) → scale·x for x > 0
+/// assert_eq!(F::selu(&x)?.to_vec1::<f64>()?, [2.0 * F::SELU_SCALE]);
+/// # Ok::<(), candle_core::Error>(())
+/// ```
 pub const SELU_SCALE: f64 = 1.050_700_987_355_480_5;
 
 /// `scale·elu(x, α)` with SELU's constants: `torch.nn.functional.selu`.

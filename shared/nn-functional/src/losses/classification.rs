@@ -6,7 +6,20 @@ use crate::check::{DeviceChecks, float, negative_or_nonfinite, not_empty};
 use crate::reduction::Reduction;
 use crate::softmax::log_softmax;
 
-/// PyTorch's default `ignore_index`, −100.
+/// PyTorch's default `ignore_index`, −100: a target of −100 is ignored
+/// unless the options say otherwise.
+///
+/// ```
+/// use candle_core::{Device, Tensor};
+/// use nn_functional as F;
+///
+/// let logits = Tensor::new(&[[0.0f64, 0.0], [5.0, 0.0]], &Device::Cpu)?;
+/// let target = Tensor::new(&[0i64, F::DEFAULT_IGNORE_INDEX], &Device::Cpu)?;
+/// // PyTorch: F.cross_entropy(logits, torch.tensor([0, -100]))
+/// let loss = F::cross_entropy(&logits, &target, Default::default())?;
+/// assert!((loss.to_scalar::<f64>()? - 2f64.ln()).abs() < 1e-15); // the second row is ignored
+/// # Ok::<(), candle_core::Error>(())
+/// ```
 pub const DEFAULT_IGNORE_INDEX: i64 = -100;
 
 /// Options of [`nll_loss`]: PyTorch's keyword arguments `weight`,
