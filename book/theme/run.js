@@ -149,6 +149,7 @@
             delete form.dataset.differs;
             delete form.dataset.lines;
             for (const node of [note, stdout, stderr, plots]) empty(node);
+            for (const pre of [stdout, stderr]) pre.append(el('code', { class: 'run-waiting', text: '(nothing yet)' }));
             result.hidden = false;
             stop.hidden = false;
             status.textContent = 'Running ' + [crate, ...run.args].join(' ') + ' in your browser…';
@@ -227,6 +228,7 @@
                 // Follow the end, unless the reader scrolled up.
                 const follow = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 8;
                 let code = pre.firstChild;
+                if (code && code.className === 'run-waiting') { code.remove(); code = null; }
                 if (!code) pre.append(code = el('code', { class: 'language-text' }));
                 code.append(text);
                 if (follow) pre.scrollTop = pre.scrollHeight;
@@ -242,7 +244,7 @@
             form.dataset.exit = 'stopped';
             if (!run.out && !run.err) result.hidden = true;
             for (const pre of [stdout, stderr]) {
-                if (!pre.firstChild) pre.append(el('code', { class: 'language-text' }, '(nothing)'));
+                if (pre.firstChild && pre.firstChild.className === 'run-waiting') pre.firstChild.textContent = '(nothing)';
             }
             status.textContent = run.worker
                 ? 'Stopped after ' + s + ' s.' + (result.hidden ? ' It had printed nothing yet.' : ' Above is what it printed until then.')

@@ -44,7 +44,8 @@ export async function checkLongRun(browser, { url, allowed, shotDir, openPage, p
         let seen = null;
         while (Date.now() - t0 < 90000) {
             const s = await tab.$eval(form, (f) => ({
-                state: f.dataset.state, text: f.querySelector('.run-stdout').textContent + f.querySelector('.run-stderr').textContent,
+                state: f.dataset.state,
+                text: [...f.querySelectorAll('.run-stdout, .run-stderr')].map((p) => p.textContent.replace('(nothing yet)', '')).join(''),
                 clock: (f.querySelector('.run-clock') || { textContent: '' }).textContent,
             }));
             if (s.state !== 'running') break;
