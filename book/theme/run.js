@@ -29,7 +29,8 @@
 // a run is live) and .run-chip buttons; data-state="idle", "unavailable",
 // "running", then "done" with data-exit = the exit code, "stopped", "load"
 // (the runner did not load) or "error" (the worker failed); stdout in
-// .run-stdout and stderr in .run-stderr (filled while running), the live
+// .run-stdout and stderr in .run-stderr (filled while running; one not yet
+// written to holds code.run-waiting, "(nothing yet)"), the live
 // status in .run-status, the elapsed seconds in .run-clock, a note on the
 // comparison in .run-note (data-differs and data-lines at the defaults),
 // plots as <img> inside .run-plots.
