@@ -217,11 +217,7 @@ impl<O: clap::Args, R> Chapter<O, R> {
             solved &= matches!(outcome, exercise::Outcome::Solved(_));
             print!("{}", exercise::verdict(self.name, ex, &outcome));
         }
-        if solved {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        }
+        ExitCode::from(u8::from(!solved))
     }
 
     /// The "Your turn" section: every exercise of the chapter, run (`None`

@@ -5,10 +5,9 @@
 //! loud ones and the silent broadcast), an activation before a loss that
 //! expects logits, outputs flat at 0.5, and a learning rate that is too high.
 //!
-//! `train.rs` (the loop with clipping), `nan.rs`, `stuck.rs`, `shapes.rs`,
-//! `squash.rs`, `flat.rs` and `lr.rs` compute, this file prints, `plots.rs`
-//! draws; `exercises.rs` is the workshop's, with `checks.rs` and (feature
-//! `solutions`) `solutions.rs`.
+//! `train.rs` (the loop with clipping), `nan.rs`, `stuck.rs`, `shapes.rs`, `squash.rs`,
+//! `flat.rs` and `lr.rs` compute, this file prints, `plots.rs` draws; `exercises.rs`
+//! is the workshop's, with `checks.rs` and (feature `solutions`) `solutions.rs`.
 
 use std::io::Write;
 
@@ -249,11 +248,11 @@ fn print_stuck(r: &Report, out: &mut dyn Write) -> Result<()> {
         t.row(&[vec![r.loss.name().to_string()], p.map(f4).to_vec()].concat());
     }
     write!(out, "{t}")?;
+    let random = f4(random_ranking_average_precision(s.samples, s.positives));
+    let rate = f4(s.positives as f64 / s.samples as f64);
     writeln!(
         out,
-        "a random ranking scores {} on average (positive rate {})",
-        f4(random_ranking_average_precision(s.samples, s.positives)),
-        f4(s.positives as f64 / s.samples as f64)
+        "a random ranking scores {random} on average (positive rate {rate})"
     )?;
     Ok(())
 }
