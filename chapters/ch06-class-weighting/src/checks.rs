@@ -57,7 +57,7 @@ fn close(a: &[f64], b: &[f64]) -> bool {
             .all(|(a, b)| (a - b).abs() <= 1e-4 * b.abs().max(1.0))
 }
 
-type WeightedCe = fn(&Tensor, &Tensor, &Tensor) -> Result<Tensor>;
+pub type WeightedCe = fn(&Tensor, &Tensor, &Tensor) -> Result<Tensor>;
 
 /// One batch of the weighted cross-entropy check.
 struct Batch {
@@ -100,26 +100,47 @@ fn weighted_ce_batch(f: WeightedCe, b: &Batch) -> std::result::Result<(f64, Part
         n: l.len(),
     };
     if compare("the loss", &[b.name.to_string()], &[got], &[want], 1e-5).is_err() {
+        // `broadcast_mul` of the (N, 1) column of losses that `gather` gives
+        // and the (N) weights is an (N, N) table: every loss times every
+        // weight. Divided by Σw it is the plain sum of the losses.
+        let (sum_l, n) = (l.iter().sum::<f64>(), parts.n as f64);
+        let table = "an (N, 1) column of losses times the (N) weights, broadcast, is an (N, N) \
+                     table, every loss times every weight: `squeeze(1)?` the column first";
         let slips = [
             (
-                parts.sum / parts.n as f64,
-                "that is the weighted sum divided by N",
+                sum_l,
+                "that is the plain sum of the losses, what an (N, N) table over Σw gives",
             ),
             (
-                parts.sum / weights.iter().sum::<f64>(),
-                "that is the weighted sum divided by the sum of all C class weights",
+                sum_l * parts.sum_w / (n * n),
+                "that is the mean of an (N, N) table",
             ),
-            (
-                parts.sum,
-                "that is the weighted sum, not divided by anything",
-            ),
-            (
-                l.iter().sum::<f64>() / l.len() as f64,
-                "that is the unweighted mean",
-            ),
-        ];
+            (sum_l * parts.sum_w, "that is the sum of an (N, N) table"),
+        ]
+        .map(|(v, why)| (v, format!("{why}\n{table}")));
+        let slips = slips.into_iter().chain(
+            [
+                (
+                    parts.sum / parts.n as f64,
+                    "that is the weighted sum divided by N",
+                ),
+                (
+                    parts.sum / weights.iter().sum::<f64>(),
+                    "that is the weighted sum divided by the sum of all C class weights",
+                ),
+                (
+                    parts.sum,
+                    "that is the weighted sum, not divided by anything",
+                ),
+                (
+                    l.iter().sum::<f64>() / l.len() as f64,
+                    "that is the unweighted mean",
+                ),
+            ]
+            .map(|(v, why)| (v, why.to_string())),
+        );
         let why = slips
-            .iter()
+            .into_iter()
             .find(|(v, _)| close(&[got], &[*v]))
             .map_or(String::new(), |(_, why)| format!("\n{why}"));
         let why = if got.is_finite() {
@@ -139,7 +160,7 @@ fn weighted_ce_batch(f: WeightedCe, b: &Batch) -> std::result::Result<(f64, Part
 
 /// The chapter's batch, one where the denominators differ, and logits 1000
 /// apart with a class of weight 0.
-fn weighted_ce_check(f: WeightedCe) -> std::result::Result<String, String> {
+pub fn weighted_ce_check(f: WeightedCe) -> std::result::Result<String, String> {
     let chapter = Batch {
         name: "the chapter's batch (targets [0, 1, 2], weights [1, 19, 1])",
         logits: vec![[2.1, 0.3, -0.5], [0.1, 1.9, 0.2], [-0.3, 0.4, 2.2]],
