@@ -3,6 +3,7 @@
 //! checks a workshop exercise; plus the chapter registry, the paths the
 //! tidy test checks, and the browser runner's files in the built book.
 
+pub mod agenda;
 pub mod bench;
 pub mod book;
 pub mod chapters;

@@ -214,12 +214,24 @@ fn every_suggested_exercise_command_names_a_real_exercise() {
     let mut checked = 0;
     for text in &texts {
         for mut rest in text.split("cargo exercise ").skip(1) {
-            // Flags before the id: `--reset ID`, `--watch ID`, `--offline`.
+            // Flags before the id: `--reset ID`, `--watch ID`, `--offline`;
+            // `--agenda` takes a session's name: it must name an agenda.
             while let Some(flag) = rest.strip_prefix("--") {
                 let end = flag
                     .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
                     .unwrap_or(flag.len());
                 rest = flag[end..].strip_prefix(' ').unwrap_or("");
+                if &flag[..end] == "agenda" {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
+                    assert!(
+                        workshop::agenda_named(&name).is_some(),
+                        "`cargo exercise --agenda {name}`: no such agenda"
+                    );
+                    rest = "";
+                }
             }
             let id: String = rest
                 .chars()
@@ -546,6 +558,8 @@ fn bad_ids_and_flags_get_one_line_and_exit_code_2() {
         &["--reset", "clip-grad-norm"],
         &["--offline", "stable-bce"],
         &["stabel-bce"],
+        &["--agenda", "91"],
+        &["--agenda", "90", "stable-bce"],
     ] {
         let out = run_exercise(&dir, args);
         let err = String::from_utf8_lossy(&out.stderr);
@@ -617,4 +631,44 @@ fn a_mistyped_id_gets_the_nearest_and_a_function_name_is_accepted() {
         let (found_ch, found) = workshop::find(ex.function).unwrap();
         assert_eq!((found_ch.name(), found.id), (ch.name(), ex.id));
     }
+}
+
+/// `cargo exercise --agenda 90` lists the session's exercises in its order,
+/// the one left for whoever has time last, and `next:` is the agenda's
+/// next, not the book's (ch00 and ch02, which the 90 minutes skip).
+#[test]
+fn an_agenda_chooses_the_next_exercise() {
+    use shared::exercise::Outcome;
+    assert_eq!(
+        workshop::agenda_ids(&workshop::NINETY_MINUTES),
+        [
+            "leaky-relu-grad",
+            "stable-bce",
+            "weighted-ce-mean",
+            "clip-grad-norm"
+        ]
+    );
+    let half_day = workshop::agenda_ids(&workshop::HALF_DAY);
+    assert_eq!(half_day.len(), workshop::exercises().len());
+    let all = workshop::exercises();
+    let chosen: Vec<_> = workshop::agenda_ids(&workshop::NINETY_MINUTES)
+        .iter()
+        .map(|id| workshop::find(id).unwrap())
+        .collect();
+    let untouched = vec![Outcome::Todo; chosen.len()];
+    let (text, _) = workshop::progress(&chosen, &untouched);
+    assert!(
+        text.contains("next: `cargo exercise leaky-relu-grad`"),
+        "{text}"
+    );
+    let (book_order, _) = workshop::progress(&all, &vec![Outcome::Todo; all.len()]);
+    assert!(
+        book_order.contains("next: `cargo exercise accuracy`"),
+        "{book_order}"
+    );
+    let mut one_done = untouched.clone();
+    one_done[0] = Outcome::Solved(String::new());
+    let (text, _) = workshop::progress(&chosen, &one_done);
+    assert!(text.contains("next: `cargo exercise stable-bce`"), "{text}");
+    assert!(workshop::agenda_named("90").is_some() && workshop::agenda_named("91").is_none());
 }

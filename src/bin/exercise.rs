@@ -29,6 +29,10 @@ struct Cli {
     /// ID's chapter with an ID), until Ctrl-C
     #[arg(long)]
     watch: bool,
+    /// Without an ID: only the exercises of this session's agenda, in its
+    /// order, and its next one (`90` or `half-day`)
+    #[arg(long, value_name = "90|half-day", conflicts_with_all = ["id", "reset", "watch"])]
+    agenda: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -69,7 +73,15 @@ fn main() -> ExitCode {
         return watch_and_check(root(), cli.id.as_deref());
     }
     let Some(id) = cli.id else {
-        let (text, _) = workshop::overview();
+        let (text, _) = match &cli.agenda {
+            Some(name) => match workshop::agenda_named(name) {
+                Some(agenda) => workshop::agenda_overview(agenda),
+                None => usage_error(&format!(
+                    "no agenda is called '{name}'; the workshop page has two: 90, half-day"
+                )),
+            },
+            None => workshop::overview(),
+        };
         print!("{text}");
         return ExitCode::SUCCESS;
     };
