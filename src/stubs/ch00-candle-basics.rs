@@ -34,8 +34,8 @@ pub fn accuracy(logits: &Tensor, labels: &Tensor) -> Result<f64> {
 ///
 /// Check it: `cargo exercise var-gradient`
 pub fn weight_gradient(w: &Var, x: &Tensor, y: &Tensor) -> Result<Tensor> {
-    // TODO: build the loss from `w` itself (`shared::losses::mse` is
-    // PyTorch's MSELoss), call `backward()`, and look the gradient up in the
+    // TODO: build the loss from `w` itself (`nn_functional::mse_loss` is
+    // PyTorch's F.mse_loss), call `backward()`, and look the gradient up in the
     // store it returns. A missing gradient is an error to return (`bail!`),
     // not a panic.
     // Each operator returns a `Result`: `((z * 0.5)? + 1.0)?`. Between tensors,

@@ -255,7 +255,7 @@ fn print_training(r: &Report, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_rosetta(rows: &[Row], out: &mut dyn Write) -> Result<()> {
-    let header = "Candle 0.11, or the book's shared crate";
+    let header = "Candle 0.11, or nn_functional (as F) or shared";
     // Cells padded to one width, so the right-aligned column reads left-aligned.
     let width = rows
         .iter()

@@ -1,8 +1,9 @@
-//! PyTorch, Candle 0.11 and the book's `shared` crate, call for call.
+//! PyTorch, Candle 0.11, `nn_functional` (as `F`) and the book's `shared`
+//! crate, call for call.
 //! Data only; `lib.rs` prints it.
 
-/// One PyTorch idiom, its Candle spelling, and the `shared` function the
-/// book uses instead where there is one.
+/// One PyTorch idiom, its Candle spelling, and the `nn_functional` or
+/// `shared` function the book uses instead where there is one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Row {
     pub pytorch: &'static str,
@@ -65,12 +66,12 @@ pub const TENSORS: &[Row] = &[
         // Not candle_nn::ops::softmax_last_dim: it keeps no graph, so no
         // gradient flows back through it (the appendix, ch10, pins this).
         Some("candle_nn::ops::softmax(&x, D::Minus1)?"),
-        Some("shared::activations::softmax(&x, D::Minus1)?"),
+        Some("F::softmax(&x, D::Minus1)?"),
     ),
     row(
         "torch.relu(x)",
         Some("x.relu()?"),
-        Some("shared::activations::relu(&x)?: f'(0) = 0, as in PyTorch"),
+        Some("F::relu(&x)?: f'(0) = 0, as in PyTorch"),
     ),
 ];
 
@@ -120,16 +121,16 @@ pub const TRAINING: &[Row] = &[
     row(
         "nn.MSELoss()",
         Some("candle_nn::loss::mse(&pred, &y)?"),
-        Some("shared::losses::mse(&pred, &y)?"),
+        Some("F::mse_loss(&pred, &y, Reduction::Mean)?"),
     ),
     row(
         "nn.CrossEntropyLoss()",
         Some("candle_nn::loss::cross_entropy(&z, &labels)?"),
-        Some("shared::losses::cross_entropy(&z, &labels, None)?"),
+        Some("F::cross_entropy(&z, &labels, Default::default())?"),
     ),
     row(
         "nn.BCEWithLogitsLoss()",
         Some("candle_nn::loss::binary_cross_entropy_with_logit, the naive form"),
-        Some("shared::losses::bce_with_logits(&z, &y, None)?"),
+        Some("F::binary_cross_entropy_with_logits(&z, &y, Default::default())?"),
     ),
 ];

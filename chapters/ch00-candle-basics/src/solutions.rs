@@ -3,7 +3,7 @@
 //! runs against these and cannot rot.
 
 use candle_core::{D, DType, Result, Tensor, Var, bail};
-use shared::losses::mse;
+use nn_functional::{self as F, Reduction};
 
 /// `mean(argmax(logits) == labels)`, averaged in f32: `eq` gives u8, whose
 /// sum wraps past 255.
@@ -15,7 +15,7 @@ pub fn accuracy(logits: &Tensor, labels: &Tensor) -> Result<f64> {
 
 /// `backward()` on the loss, then the store's entry for `w`.
 pub fn weight_gradient(w: &Var, x: &Tensor, y: &Tensor) -> Result<Tensor> {
-    let loss = mse(&x.matmul(w.as_tensor())?, y)?;
+    let loss = F::mse_loss(&x.matmul(w.as_tensor())?, y, Reduction::Mean)?;
     let grads = loss.backward()?;
     match grads.get(w) {
         Some(g) => Ok(g.clone()),

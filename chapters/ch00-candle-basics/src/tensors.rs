@@ -3,7 +3,8 @@
 //! prints exactly the code that ran. Computes; never prints.
 
 use candle_core::{D, DType, Device, Error, Result, Tensor};
-use shared::activations::{softmax, to_f64_vec};
+use nn_functional as F;
+use shared::activations::to_f64_vec;
 
 /// One call and what it gave: a summary of the value, or Candle's error.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,7 +155,7 @@ pub fn dims(dev: &Device) -> Result<Vec<Op>> {
         op!(x.sum(0)),
         op!(x.max(D::Minus1)),
         op!(x.argmax(D::Minus1)),
-        op!(softmax(&x, D::Minus1)),
+        op!(F::softmax(&x, D::Minus1)),
         op!(x.index_select(&rows, 0)),
         op!(x.gather(&picks, D::Minus1)),
         op!(x.gather(&picks.to_dtype(DType::F32)?, D::Minus1)),

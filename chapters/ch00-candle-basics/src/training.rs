@@ -1,10 +1,10 @@
 //! The book's training loop on a tiny seeded task: a small MLP fitted to
-//! delivery times with full-batch Adam and MSE. Computes; never prints.
+//! delivery times with full-batch Adam and MSE (`nn_functional::mse_loss`). Computes; never prints.
 
 use candle_core::{Device, Result};
+use nn_functional::{self as F, Reduction};
 use shared::activations::{Activation, to_f64};
 use shared::data;
-use shared::losses::mse;
 use shared::nn::{Init, Mlp, train};
 
 use crate::Options;
@@ -46,8 +46,10 @@ pub fn fit(opts: &Options) -> Result<Training> {
     let (x, y) = (data.x(&dev)?, data.y(&dev)?); // (n, 4) and (n, 1), f32
     let sizes = [4, opts.hidden, 1];
     let model = Mlp::new(&sizes, Activation::Relu, Init::PytorchDefault, opts.seed)?;
-    let history = train(&model, &x, opts.lr, opts.steps, |pred| mse(pred, &y))?;
-    let final_loss = to_f64(&mse(&model.forward(&x)?, &y)?)?;
+    let history = train(&model, &x, opts.lr, opts.steps, |pred| {
+        F::mse_loss(pred, &y, Reduction::Mean)
+    })?;
+    let final_loss = to_f64(&F::mse_loss(&model.forward(&x)?, &y, Reduction::Mean)?)?;
     let losses: Vec<f64> = history.iter().copied().chain([final_loss]).collect();
     Ok(Training {
         rises: losses.windows(2).filter(|w| w[1] > w[0]).count(),

@@ -59,7 +59,7 @@ fn minus1_is_the_last_dimension_and_indices_are_u32() {
     );
     assert_eq!(ok(&d, "x.gather(&picks, D::Minus1)").values, [3.0, 4.0]);
     assert!(err(&d, "x.gather(&picks.to_dtype(DType::F32)?, D::Minus1)").contains("F32"));
-    let p = ok(&d, "softmax(&x, D::Minus1)");
+    let p = ok(&d, "F::softmax(&x, D::Minus1)");
     for row in p.values.chunks(3) {
         assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-6);
     }
