@@ -17,55 +17,26 @@ use shared::exercise::{self, Exercise};
 
 use crate::workshop;
 
+include!("chapter_list.rs");
+
+/// `(name, solutions, stubs)` for each chapter marked `exercises` in the
+/// list: its `src/solutions.rs` and its stubs' copy in `src/stubs/`.
+macro_rules! sources {
+    ($($name:literal => $krate:ident $(, $exercises:ident)?;)*) => {
+        &[$($(sources!(@$exercises $name),)?)*]
+    };
+    (@exercises $name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../chapters/", $name, "/src/solutions.rs")),
+            include_str!(concat!("stubs/", $name, ".rs")),
+        )
+    };
+}
+
 /// Each chapter with exercises: its reference solutions and its committed
 /// stubs, as text.
-const SOURCES: &[(&str, &str, &str)] = &[
-    (
-        "ch00-candle-basics",
-        include_str!("../chapters/ch00-candle-basics/src/solutions.rs"),
-        include_str!("stubs/ch00-candle-basics.rs"),
-    ),
-    (
-        "ch01-activation-shapes",
-        include_str!("../chapters/ch01-activation-shapes/src/solutions.rs"),
-        include_str!("stubs/ch01-activation-shapes.rs"),
-    ),
-    (
-        "ch02-vanishing-gradients",
-        include_str!("../chapters/ch02-vanishing-gradients/src/solutions.rs"),
-        include_str!("stubs/ch02-vanishing-gradients.rs"),
-    ),
-    (
-        "ch03-regression-losses",
-        include_str!("../chapters/ch03-regression-losses/src/solutions.rs"),
-        include_str!("stubs/ch03-regression-losses.rs"),
-    ),
-    (
-        "ch04-loss-task-mismatch",
-        include_str!("../chapters/ch04-loss-task-mismatch/src/solutions.rs"),
-        include_str!("stubs/ch04-loss-task-mismatch.rs"),
-    ),
-    (
-        "ch05-naive-bce-nan",
-        include_str!("../chapters/ch05-naive-bce-nan/src/solutions.rs"),
-        include_str!("stubs/ch05-naive-bce-nan.rs"),
-    ),
-    (
-        "ch06-class-weighting",
-        include_str!("../chapters/ch06-class-weighting/src/solutions.rs"),
-        include_str!("stubs/ch06-class-weighting.rs"),
-    ),
-    (
-        "ch07-matching-loss-to-task",
-        include_str!("../chapters/ch07-matching-loss-to-task/src/solutions.rs"),
-        include_str!("stubs/ch07-matching-loss-to-task.rs"),
-    ),
-    (
-        "ch08-common-errors",
-        include_str!("../chapters/ch08-common-errors/src/solutions.rs"),
-        include_str!("stubs/ch08-common-errors.rs"),
-    ),
-];
+const SOURCES: &[(&str, &str, &str)] = book_chapters!(sources);
 
 /// The reference solutions of `chapter` (`src/solutions.rs`), as text.
 pub fn solutions_of(chapter: &str) -> Option<&'static str> {

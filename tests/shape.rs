@@ -111,30 +111,19 @@ fn every_chapter_crate_has_the_same_shape() {
 fn the_browser_runner_runs_every_chapter_and_no_solution() {
     let main = read(&root().join("runner/src/main.rs"));
     let manifest = read(&root().join("runner/Cargo.toml"));
+    assert!(
+        main.contains("include!(\"../../src/chapter_list.rs\");")
+            && main.contains("book_chapters!(chapters)"),
+        "runner/src/main.rs: CHAPTERS must come from src/chapter_list.rs"
+    );
     for ch in chapters::all() {
-        let crate_name = ch.name().replace('-', "_");
+        let name = ch.name();
+        let wanted = format!("{name} = {{ path = \"../chapters/{name}\" }}");
         assert!(
-            main.contains(&format!("\"{}\" => {crate_name},", ch.name())),
-            "runner/src/main.rs: CHAPTERS has no entry for {}",
-            ch.name()
-        );
-        assert!(
-            manifest.contains(&format!(
-                "{} = {{ path = \"../chapters/{}\" }}",
-                ch.name(),
-                ch.name()
-            )),
-            "runner/Cargo.toml does not depend on {}",
-            ch.name()
+            manifest.contains(&wanted),
+            "runner/Cargo.toml does not depend on {name}: add `{wanted}`"
         );
     }
-    assert!(
-        main.contains(&format!(
-            "CHAPTERS: [(&str, fn() -> ExitCode); {}]",
-            chapters::all().len()
-        )),
-        "runner/src/main.rs: CHAPTERS must list exactly the book's chapters"
-    );
     // The reference solutions never go into the module a reader downloads.
     assert!(
         !manifest
@@ -142,6 +131,66 @@ fn the_browser_runner_runs_every_chapter_and_no_solution() {
             .any(|l| !l.trim_start().starts_with('#') && l.contains("solutions")),
         "runner/Cargo.toml must not turn on a chapter's `solutions` feature"
     );
+}
+
+/// One list of chapters (`src/chapter_list.rs`): the registry, the
+/// learner's sources and the browser runner are made from it; every other
+/// place that must name each chapter is checked here, and a failure says
+/// which file to change and how.
+#[test]
+fn every_place_that_names_the_chapters_agrees_with_the_one_list() {
+    let list = read(&root().join("src/chapter_list.rs"));
+    for (file, includer) in [
+        ("src/chapters.rs", "book_chapters!(registry)"),
+        ("src/learner.rs", "book_chapters!(sources)"),
+    ] {
+        let text = read(&root().join(file));
+        assert!(
+            text.contains("include!(\"chapter_list.rs\");") && text.contains(includer),
+            "{file} must take its chapters from src/chapter_list.rs"
+        );
+    }
+    let manifest = read(&root().join("Cargo.toml"));
+    for ch in chapters::all() {
+        let name = ch.name();
+        let line = list
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("\"{name}\" =>")))
+            .unwrap_or_else(|| panic!("src/chapter_list.rs has no line for {name}"));
+        let marked = line.contains(", exercises;");
+        assert_eq!(
+            marked,
+            !ch.exercises().is_empty(),
+            "src/chapter_list.rs: {name}'s line ends `, exercises;` exactly when it has exercises"
+        );
+        for (wanted, what) in [
+            (
+                format!("{name} = {{ path = \"chapters/{name}\" }}"),
+                "[dependencies]",
+            ),
+            (
+                format!("[profile.dev.package.{name}]"),
+                "the chapters' profile, opt-level = 0",
+            ),
+        ] {
+            assert!(
+                manifest.contains(&wanted),
+                "Cargo.toml ({what}): add `{wanted}` for {name}"
+            );
+        }
+        let feature = format!("\"{name}/solutions\",");
+        assert_eq!(
+            manifest.contains(&feature),
+            marked,
+            "Cargo.toml: the `solutions` feature lists `{feature}` exactly when {name} has exercises"
+        );
+        let stub = root().join("src/stubs").join(format!("{name}.rs"));
+        assert_eq!(
+            stub.exists(),
+            marked,
+            "src/stubs/{name}.rs: a copy of chapters/{name}/src/exercises.rs exactly when it has exercises"
+        );
+    }
 }
 
 /// Every file of code the book runs, its own and the pages' scripts, stays

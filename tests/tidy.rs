@@ -109,7 +109,7 @@ fn every_chapter_folder_is_registered_and_has_a_page_in_the_summary() {
     assert_eq!(
         chapter_folders(),
         registered,
-        "folders under chapters/ vs src/chapters.rs"
+        "folders under chapters/ vs src/chapter_list.rs (add one line there)"
     );
     let summary = read(&book().src().join("SUMMARY.md"));
     for name in &registered {

@@ -12,27 +12,18 @@
 
 use std::process::ExitCode;
 
-/// `"crate-name" => crate_name, …`: each chapter's name and its `main`.
+include!("../../src/chapter_list.rs");
+
+/// Each chapter of the list's name and its `main`.
 macro_rules! chapters {
-    ($($name:literal => $krate:ident),* $(,)?) => {
-        [$(($name, (|| $krate::CHAPTER.main()) as fn() -> ExitCode)),*]
+    ($($name:literal => $krate:ident $(, $exercises:ident)?;)*) => {
+        &[$(($name, (|| $krate::CHAPTER.main()) as fn() -> ExitCode)),*]
     };
 }
 
-/// The chapters this program can run, by crate name, with their `main`.
-const CHAPTERS: [(&str, fn() -> ExitCode); 11] = chapters![
-    "ch00-candle-basics" => ch00_candle_basics,
-    "ch01-activation-shapes" => ch01_activation_shapes,
-    "ch02-vanishing-gradients" => ch02_vanishing_gradients,
-    "ch03-regression-losses" => ch03_regression_losses,
-    "ch04-loss-task-mismatch" => ch04_loss_task_mismatch,
-    "ch05-naive-bce-nan" => ch05_naive_bce_nan,
-    "ch06-class-weighting" => ch06_class_weighting,
-    "ch07-matching-loss-to-task" => ch07_matching_loss_to_task,
-    "ch08-common-errors" => ch08_common_errors,
-    "ch09-decision-guide" => ch09_decision_guide,
-    "ch10-candle-vs-pytorch" => ch10_candle_vs_pytorch,
-];
+/// The chapters this program can run, by crate name, with their `main`:
+/// every one in `src/chapter_list.rs`.
+const CHAPTERS: &[(&str, fn() -> ExitCode)] = book_chapters!(chapters);
 
 fn main() -> ExitCode {
     let name = shared::cli::program_name();
