@@ -15,6 +15,7 @@
 //! [`candle_leaky_relu`] keep Candle's own versions, so the book can show both.
 
 use candle_core::{D, DType, Device, Result, Tensor, Var};
+use nn_functional as F;
 
 /// The activations the book compares. Softmax acts on a vector, not an
 /// element, so it lives apart in [`softmax`].
@@ -72,31 +73,21 @@ impl Activation {
             Activation::Gelu => gelu(z),
             Activation::GeluTanh => gelu_tanh(z),
             Activation::Sigmoid => sigmoid(z),
-            Activation::Tanh => z.tanh(),
-            Activation::Silu => z.silu(),
+            Activation::Tanh => F::tanh(z),
+            Activation::Silu => F::silu(z),
         }
     }
 }
 
-// ANCHOR: relu
-/// 1 where `z > 0`, else 0, in `z`'s dtype. A comparison: no gradient flows through it.
-fn positive_mask(z: &Tensor) -> Result<Tensor> {
-    z.gt(0.0)?.to_dtype(z.dtype())
-}
-
-/// `max(0, z)`, with PyTorch's derivative 0 at the kink.
+/// `max(0, z)`, with PyTorch's derivative 0 at the kink: [`nn_functional::relu`].
 pub fn relu(z: &Tensor) -> Result<Tensor> {
-    // `+ 0.0` turns the −0 of a negative z times 0 into +0, as PyTorch gives.
-    (z * positive_mask(z)?)? + 0.0
+    F::relu(z)
 }
-// ANCHOR_END: relu
 
-/// `z` for `z > 0`, else `slope · z`; derivative `slope` at the kink, as in PyTorch.
+/// `z` for `z > 0`, else `slope · z`; derivative `slope` at the kink, as in
+/// PyTorch: [`nn_functional::leaky_relu`].
 pub fn leaky_relu(z: &Tensor, slope: f64) -> Result<Tensor> {
-    let mask = positive_mask(z)?;
-    // factor = 1 where z > 0, slope elsewhere
-    let factor = ((mask * (1.0 - slope))? + slope)?;
-    z * factor
+    F::leaky_relu(z, slope)
 }
 
 /// Candle's own ReLU (`Tensor::relu`): its derivative at 0 is 1.
@@ -110,14 +101,13 @@ pub fn candle_leaky_relu(z: &Tensor, slope: f64) -> Result<Tensor> {
     candle_nn::ops::leaky_relu(z, slope)
 }
 
-/// Exact GELU, `z · Φ(z) = z · (1 + erf(z/√2)) / 2`.
+/// Exact GELU, `z · Φ(z) = z · (1 + erf(z/√2)) / 2`: [`nn_functional::gelu`].
 ///
-/// Candle's `Tensor::gelu_erf` computes the same values; it is written out here
-/// because the backward pass of `erf` is exact, while `gelu_erf`'s uses a
+/// Candle's `Tensor::gelu_erf` computes the same values; the library writes it
+/// out because the backward pass of `erf` is exact, while `gelu_erf`'s uses a
 /// six-digit constant.
 pub fn gelu(z: &Tensor) -> Result<Tensor> {
-    let phi = (((z / std::f64::consts::SQRT_2)?.erf()? + 1.0)? * 0.5)?;
-    z * phi
+    F::gelu(z, F::GeluApproximate::None)
 }
 
 /// GELU's tanh approximation, `z/2 · (1 + tanh(√(2/π) (z + 0.044715 z³)))`,
@@ -126,24 +116,16 @@ pub fn gelu_tanh(z: &Tensor) -> Result<Tensor> {
     z.gelu()
 }
 
-/// `1 / (1 + e^(−z))`, candle-nn's fused sigmoid.
+/// `1 / (1 + e^(−z))`, candle-nn's fused sigmoid: [`nn_functional::sigmoid`].
 pub fn sigmoid(z: &Tensor) -> Result<Tensor> {
-    candle_nn::ops::sigmoid(z)
+    F::sigmoid(z)
 }
 
-// ANCHOR: softmax
-/// The maximum along `dim`, kept as a size-1 dimension and detached: a constant
-/// shift that makes `exp` safe and cancels out of every result.
-fn max_shift(z: &Tensor, dim: D) -> Result<Tensor> {
-    Ok(z.max_keepdim(dim)?.detach())
-}
-
-/// Softmax along `dim`, computed stably as `exp(z − max z) / Σ exp(z − max z)`.
+/// Softmax along `dim`, computed stably as `exp(z − max z) / Σ exp(z − max z)`:
+/// [`nn_functional::softmax`].
 pub fn softmax(z: &Tensor, dim: D) -> Result<Tensor> {
-    let e = z.broadcast_sub(&max_shift(z, dim)?)?.exp()?;
-    e.broadcast_div(&e.sum_keepdim(dim)?)
+    F::softmax(z, dim)
 }
-// ANCHOR_END: softmax
 
 /// Softmax the textbook way, `exp(z) / Σ exp(z)`: overflows once a logit
 /// passes about 88.7 in f32 (709.8 in f64). Kept to show that failure.
@@ -152,11 +134,10 @@ pub fn naive_softmax(z: &Tensor, dim: D) -> Result<Tensor> {
     e.broadcast_div(&e.sum_keepdim(dim)?)
 }
 
-/// `log softmax(z)` along `dim`, as `z − m − log Σ exp(z − m)` with `m = max z`.
+/// `log softmax(z)` along `dim`, as `z − m − log Σ exp(z − m)` with `m = max z`:
+/// [`nn_functional::log_softmax`].
 pub fn log_softmax(z: &Tensor, dim: D) -> Result<Tensor> {
-    let shifted = z.broadcast_sub(&max_shift(z, dim)?)?;
-    let lse = shifted.exp()?.sum_keepdim(dim)?.log()?;
-    shifted.broadcast_sub(&lse)
+    F::log_softmax(z, dim)
 }
 
 /// Values and derivatives of an element-wise function at given points.

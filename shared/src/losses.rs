@@ -9,16 +9,13 @@
 //! Kinks get PyTorch's subgradients: `|e|` has derivative 0 at `e = 0`
 //! (`sign(0) = 0`), and Huber's two branches meet with equal slopes.
 
-use candle_core::{D, DType, Result, Tensor, Var, bail};
+use candle_core::{DType, Result, Tensor, Var, bail};
+use nn_functional::{
+    self as F, BinaryCrossEntropyWithLogitsOptions, CrossEntropyOptions, HuberLossOptions,
+    Reduction, SigmoidFocalLossOptions,
+};
 
-use crate::activations::{log_softmax, to_f64_vec};
-
-/// `sign(e)` as a constant (−1, 0 or 1): comparisons carry no gradient.
-fn sign(e: &Tensor) -> Result<Tensor> {
-    let pos = e.gt(0.0)?.to_dtype(e.dtype())?;
-    let neg = e.lt(0.0)?.to_dtype(e.dtype())?;
-    pos - neg
-}
+use crate::activations::to_f64_vec;
 
 fn check_same_shape(pred: &Tensor, target: &Tensor, loss: &str) -> Result<()> {
     if pred.shape() != target.shape() {
@@ -34,106 +31,98 @@ fn check_same_shape(pred: &Tensor, target: &Tensor, loss: &str) -> Result<()> {
     Ok(())
 }
 
-/// `(ŷ − y)²` per element.
+/// `(ŷ − y)²` per element: [`nn_functional::mse_loss`] with `Reduction::None`.
 pub fn mse_elementwise(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
     check_same_shape(pred, target, "mse")?;
-    (pred - target)?.sqr()
+    F::mse_loss(pred, target, Reduction::None)
 }
 
-/// Mean squared error, `mean((ŷ − y)²)`: PyTorch's `MSELoss`.
+/// Mean squared error, `mean((ŷ − y)²)`: PyTorch's `MSELoss`, [`nn_functional::mse_loss`].
 pub fn mse(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-    mse_elementwise(pred, target)?.mean_all()
+    check_same_shape(pred, target, "mse")?;
+    F::mse_loss(pred, target, Reduction::Mean)
 }
 
-/// `|ŷ − y|` per element, with derivative `sign(ŷ − y)` (0 at a perfect prediction).
+/// `|ŷ − y|` per element, with derivative `sign(ŷ − y)` (0 at a perfect
+/// prediction): [`nn_functional::l1_loss`] with `Reduction::None`.
 pub fn mae_elementwise(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
     check_same_shape(pred, target, "mae")?;
-    let e = (pred - target)?;
-    &e * sign(&e)?
+    F::l1_loss(pred, target, Reduction::None)
 }
 
-/// Mean absolute error, `mean(|ŷ − y|)`: PyTorch's `L1Loss`.
+/// Mean absolute error, `mean(|ŷ − y|)`: PyTorch's `L1Loss`, [`nn_functional::l1_loss`].
 pub fn mae(pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-    mae_elementwise(pred, target)?.mean_all()
+    check_same_shape(pred, target, "mae")?;
+    F::l1_loss(pred, target, Reduction::Mean)
 }
 
-// ANCHOR: huber
-/// Huber per element: `½e²` where `|e| < δ`, `δ(|e| − ½δ)` elsewhere.
-pub fn huber_elementwise(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> {
-    check_same_shape(pred, target, "huber")?;
+fn huber_options(delta: f64, reduction: Reduction) -> Result<HuberLossOptions> {
     if !(delta > 0.0 && delta.is_finite()) {
         bail!("huber: delta must be a positive number, got {delta}")
     }
-    let e = (pred - target)?;
-    let abs_e = (&e * sign(&e)?)?;
-    let inside = abs_e.lt(delta)?.to_dtype(e.dtype())?;
-    let quadratic = (e.sqr()? * 0.5)?;
-    let linear = ((abs_e - 0.5 * delta)? * delta)?;
-    // inside · quadratic + (1 − inside) · linear
-    (&inside * quadratic)? + ((1.0 - inside)? * linear)?
+    Ok(HuberLossOptions { delta, reduction })
 }
-// ANCHOR_END: huber
 
-/// Huber loss with threshold `delta`: PyTorch's `HuberLoss(delta)`.
+/// Huber per element: `½e²` where `|e| < δ`, `δ(|e| − ½δ)` elsewhere:
+/// [`nn_functional::huber_loss`] with `Reduction::None`.
+pub fn huber_elementwise(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> {
+    check_same_shape(pred, target, "huber")?;
+    F::huber_loss(pred, target, huber_options(delta, Reduction::None)?)
+}
+
+/// Huber loss with threshold `delta`: PyTorch's `HuberLoss(delta)`, [`nn_functional::huber_loss`].
 /// Note the ½ on the quadratic branch, which makes both branches meet with slope δ.
 pub fn huber(pred: &Tensor, target: &Tensor, delta: f64) -> Result<Tensor> {
-    huber_elementwise(pred, target, delta)?.mean_all()
+    check_same_shape(pred, target, "huber")?;
+    F::huber_loss(pred, target, huber_options(delta, Reduction::Mean)?)
 }
 
-// ANCHOR: stable_bce
-/// `log(1 + t)` for `t` in `[0, 1]`, accurate even where `1 + t` rounds to 1
-/// (`t < 2^-24` in f32): there a three-term series `t − t²/2 + t³/3` takes
-/// over, as `log1p` does in PyTorch.
-fn log1p_unit(t: &Tensor) -> Result<Tensor> {
-    let small = t.lt(1e-5)?.to_dtype(t.dtype())?;
-    let t2 = t.sqr()?;
-    let series = ((t - (&t2 * 0.5)?)? + ((&t2 * t)? / 3.0)?)?;
-    let plain = (t + 1.0)?.log()?;
-    (&small * series)? + ((1.0 - small)? * plain)?
+fn bce_options(
+    logits: &Tensor,
+    pos_weight: Option<f64>,
+    reduction: Reduction,
+) -> Result<BinaryCrossEntropyWithLogitsOptions> {
+    let pos_weight = match pos_weight {
+        None => None,
+        // one weight, broadcast by the library to every element
+        Some(w) if w >= 0.0 && w.is_finite() => {
+            Some(Tensor::new(&[w], logits.device())?.to_dtype(logits.dtype())?)
+        }
+        Some(w) => {
+            bail!("bce_with_logits: pos_weight must be a non-negative number, got {w}")
+        }
+    };
+    Ok(BinaryCrossEntropyWithLogitsOptions {
+        pos_weight,
+        reduction,
+        ..Default::default()
+    })
 }
 
 /// Binary cross-entropy on logits per element, stable for any logit:
-/// `(1 − y)·z + (1 + (w − 1)·y) · softplus(−z)`, with `w` the positive-class weight.
-///
-/// With `softplus(−z) = max(−z, 0) + log(1 + e^(−|z|))`, the loss is
-/// `c·z + lw·log(1 + e^(−|z|))`, where `lw = 1 + (w − 1)·y` and the
-/// coefficient `c = (1 − y) − lw·[z < 0]` is computed from the targets and the
-/// sign of `z` alone. Signs and targets are constants to autograd, so the
-/// gradient is `c + lw·(log term)'`: no `1 − 1` cancellation, and at
-/// `z = −17, y = 0` it is `σ(−17) = 4.1e-8` as in PyTorch, not 0.
+/// `(1 − y)·z + (1 + (w − 1)·y) · softplus(−z)`, with `w` the positive-class
+/// weight: [`nn_functional::binary_cross_entropy_with_logits`] with
+/// `Reduction::None`.
 pub fn bce_with_logits_elementwise(
     logits: &Tensor,
     target: &Tensor,
     pos_weight: Option<f64>,
 ) -> Result<Tensor> {
     check_same_shape(logits, target, "bce_with_logits")?;
-    let z = logits;
-    let negative = z.lt(0.0)?.to_dtype(z.dtype())?; // 1 where z < 0
-    let sign = (1.0 - (&negative * 2.0)?)?; // −1 where z < 0, else +1 (also at 0)
-    let log_term = log1p_unit(&(z * sign)?.neg()?.exp()?)?; // log(1 + e^(−|z|))
-    let lw = match pos_weight {
-        None => target.ones_like()?,
-        Some(w) => {
-            if !(w >= 0.0 && w.is_finite()) {
-                bail!("bce_with_logits: pos_weight must be a non-negative number, got {w}")
-            }
-            // weight w on the positive term, 1 on the negative
-            ((target * (w - 1.0))? + 1.0)?
-        }
-    };
-    let coef = ((1.0 - target)? - (&lw * negative)?)?;
-    (z * coef)? + (lw * log_term)?
+    let opts = bce_options(logits, pos_weight, Reduction::None)?;
+    F::binary_cross_entropy_with_logits(logits, target, opts)
 }
 
-// ANCHOR_END: stable_bce
-
-/// Binary cross-entropy on logits: PyTorch's `BCEWithLogitsLoss(pos_weight=…)`.
+/// Binary cross-entropy on logits: PyTorch's `BCEWithLogitsLoss(pos_weight=…)`,
+/// [`nn_functional::binary_cross_entropy_with_logits`].
 pub fn bce_with_logits(
     logits: &Tensor,
     target: &Tensor,
     pos_weight: Option<f64>,
 ) -> Result<Tensor> {
-    bce_with_logits_elementwise(logits, target, pos_weight)?.mean_all()
+    check_same_shape(logits, target, "bce_with_logits")?;
+    let opts = bce_options(logits, pos_weight, Reduction::Mean)?;
+    F::binary_cross_entropy_with_logits(logits, target, opts)
 }
 
 // ANCHOR: naive_bce
@@ -141,7 +130,7 @@ pub fn bce_with_logits(
 /// `−(y·log p + (1 − y)·log(1 − p))`.
 pub fn naive_bce_elementwise(logits: &Tensor, target: &Tensor) -> Result<Tensor> {
     check_same_shape(logits, target, "naive_bce")?;
-    let p = crate::activations::sigmoid(logits)?;
+    let p = F::sigmoid(logits)?;
     let pos = (target * p.log()?)?;
     let neg = ((1.0 - target)? * (1.0 - &p)?.log()?)?;
     (pos + neg)?.neg()
@@ -178,25 +167,10 @@ fn check_classes(logits: &Tensor, targets: &Tensor) -> Result<(usize, usize)> {
     Ok((n, c))
 }
 
-/// `−log softmax(z)[target]` per sample: one loss per row of `(N, C)` logits.
-pub fn cross_entropy_elementwise(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
-    check_classes(logits, targets)?;
-    let idx = targets.to_dtype(DType::U32)?.unsqueeze(1)?;
-    log_softmax(logits, D::Minus1)?
-        .gather(&idx, 1)?
-        .squeeze(1)?
-        .neg()
-}
-
-// ANCHOR: cross_entropy
-/// Cross-entropy on `(N, C)` logits and `N` class indices: PyTorch's
-/// `CrossEntropyLoss(weight=…)`. With class weights `w`, each sample's loss is
-/// multiplied by `w[target]` and the sum is divided by `Σ w[target]`, not by N.
-pub fn cross_entropy(logits: &Tensor, targets: &Tensor, weights: Option<&[f64]>) -> Result<Tensor> {
-    let (_, c) = check_classes(logits, targets)?;
-    let per_sample = cross_entropy_elementwise(logits, targets)?;
+/// Class weights as a tensor of the logits' dtype, after the book's checks.
+fn class_weights(logits: &Tensor, c: usize, weights: Option<&[f64]>) -> Result<Option<Tensor>> {
     let Some(w) = weights else {
-        return per_sample.mean_all();
+        return Ok(None);
     };
     if w.len() != c {
         bail!("cross_entropy: {} class weights for {c} classes", w.len())
@@ -204,27 +178,46 @@ pub fn cross_entropy(logits: &Tensor, targets: &Tensor, weights: Option<&[f64]>)
     if w.iter().any(|x| !(*x >= 0.0 && x.is_finite())) {
         bail!("cross_entropy: class weights must be non-negative numbers, got {w:?}")
     }
-    let w = Tensor::new(w, logits.device())?.to_dtype(logits.dtype())?;
-    let w_t = w.index_select(&targets.to_dtype(DType::U32)?, 0)?;
-    (per_sample * &w_t)?
-        .sum_all()?
-        .broadcast_div(&w_t.sum_all()?)
+    Ok(Some(
+        Tensor::new(w, logits.device())?.to_dtype(logits.dtype())?,
+    ))
 }
-// ANCHOR_END: cross_entropy
 
-// ANCHOR: focal
-/// Focal loss per element, with torchvision's `sigmoid_focal_loss` semantics:
-/// `α_t · (1 − p_t)^γ · BCE(z, y)`, where `p_t` is the probability given to the
-/// true class and `α_t = α·y + (1 − α)(1 − y)`. `alpha: None` leaves the α
-/// weighting out (torchvision's `alpha=-1`); `gamma = 0` leaves plain
-/// (α-weighted) BCE.
-pub fn focal_loss_elementwise(
-    logits: &Tensor,
-    target: &Tensor,
+/// Class indices as u32, the dtype `nn_functional` reads as indices (an f32
+/// target would be read as class probabilities).
+fn class_indices(targets: &Tensor) -> Result<Tensor> {
+    targets.to_dtype(DType::U32)
+}
+
+/// `−log softmax(z)[target]` per sample: one loss per row of `(N, C)` logits,
+/// [`nn_functional::cross_entropy`] with `Reduction::None`.
+pub fn cross_entropy_elementwise(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
+    check_classes(logits, targets)?;
+    let opts = CrossEntropyOptions {
+        reduction: Reduction::None,
+        ..Default::default()
+    };
+    F::cross_entropy(logits, &class_indices(targets)?, opts)
+}
+
+/// Cross-entropy on `(N, C)` logits and `N` class indices: PyTorch's
+/// `CrossEntropyLoss(weight=…)`, [`nn_functional::cross_entropy`]. With class
+/// weights `w`, each sample's loss is multiplied by `w[target]` and the sum is
+/// divided by `Σ w[target]`, not by N.
+pub fn cross_entropy(logits: &Tensor, targets: &Tensor, weights: Option<&[f64]>) -> Result<Tensor> {
+    let (_, c) = check_classes(logits, targets)?;
+    let opts = CrossEntropyOptions {
+        weight: class_weights(logits, c, weights)?,
+        ..Default::default()
+    };
+    F::cross_entropy(logits, &class_indices(targets)?, opts)
+}
+
+fn focal_options(
     alpha: Option<f64>,
     gamma: f64,
-) -> Result<Tensor> {
-    check_same_shape(logits, target, "focal_loss")?;
+    reduction: Reduction,
+) -> Result<SigmoidFocalLossOptions> {
     if !(gamma >= 0.0 && gamma.is_finite()) {
         bail!("focal_loss: gamma must be a non-negative number, got {gamma}")
     }
@@ -233,35 +226,46 @@ pub fn focal_loss_elementwise(
     {
         bail!("focal_loss: alpha must be between 0 and 1, got {alpha}")
     }
-    let ce = bce_with_logits_elementwise(logits, target, None)?;
-    let p = crate::activations::sigmoid(logits)?;
-    // p_t = p·y + (1 − p)(1 − y)
-    let p_t = ((&p * target)? + ((1.0 - &p)? * (1.0 - target)?)?)?;
-    let loss = if gamma == 0.0 {
-        // (1 − p_t)⁰ = 1 has derivative 0, as in PyTorch; Candle's powf would
-        // give it a NaN derivative wherever 1 − p_t = 0.
-        ce
-    } else {
-        ((1.0 - p_t)?.powf(gamma)? * ce)?
-    };
-    if let Some(alpha) = alpha {
-        let alpha_t = ((target * alpha)? + ((1.0 - target)? * (1.0 - alpha))?)?;
-        alpha_t * loss
-    } else {
-        Ok(loss)
-    }
+    Ok(SigmoidFocalLossOptions {
+        alpha,
+        gamma,
+        reduction,
+    })
 }
-// ANCHOR_END: focal
+
+/// Focal loss per element, with torchvision's `sigmoid_focal_loss` semantics:
+/// `α_t · (1 − p_t)^γ · BCE(z, y)`, where `p_t` is the probability given to the
+/// true class and `α_t = α·y + (1 − α)(1 − y)`. `alpha: None` leaves the α
+/// weighting out (torchvision's `alpha=-1`); `gamma = 0` leaves plain
+/// (α-weighted) BCE. [`nn_functional::sigmoid_focal_loss`] with `Reduction::None`.
+pub fn focal_loss_elementwise(
+    logits: &Tensor,
+    target: &Tensor,
+    alpha: Option<f64>,
+    gamma: f64,
+) -> Result<Tensor> {
+    check_same_shape(logits, target, "focal_loss")?;
+    F::sigmoid_focal_loss(
+        logits,
+        target,
+        focal_options(alpha, gamma, Reduction::None)?,
+    )
+}
 
 /// Focal loss (Lin et al., 2017), mean-reduced: torchvision's
-/// `sigmoid_focal_loss(…, alpha, gamma, reduction="mean")`.
+/// `sigmoid_focal_loss(…, alpha, gamma, reduction="mean")`, [`nn_functional::sigmoid_focal_loss`].
 pub fn focal_loss(
     logits: &Tensor,
     target: &Tensor,
     alpha: Option<f64>,
     gamma: f64,
 ) -> Result<Tensor> {
-    focal_loss_elementwise(logits, target, alpha, gamma)?.mean_all()
+    check_same_shape(logits, target, "focal_loss")?;
+    F::sigmoid_focal_loss(
+        logits,
+        target,
+        focal_options(alpha, gamma, Reduction::Mean)?,
+    )
 }
 
 /// A scalar loss and its gradient with respect to the prediction.
