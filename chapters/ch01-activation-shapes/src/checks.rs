@@ -1,9 +1,10 @@
 //! The checks behind `cargo exercise` for this chapter: each runs a function
 //! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`)
-//! and compares it with autograd on the `shared` crate's activations.
+//! and compares it with autograd on `nn_functional`'s activations.
 
 use candle_core::{DType, Device, Result, Tensor};
-use shared::activations::{candle_leaky_relu, leaky_relu, to_f64_vec, value_and_grad};
+use nn_functional as F;
+use shared::activations::{candle_leaky_relu, to_f64_vec, value_and_grad};
 use shared::exercise::{Exercise, compare, returned as err};
 use shared::table::{f4, fixed};
 
@@ -24,7 +25,7 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
            puts z = 0 on the left side?",
     tried: "z = -100, -3, -1e-30, -0, 0, 1e-30, 0.5, 3 (z = 0 gets the slope of the right, as autograd does)\n\
             slopes 0.01 and 0.2, in f32 as a (2, 4) tensor and in f64\n\
-            each against Candle's autograd on shared::activations::leaky_relu",
+            each against Candle's autograd on nn_functional::leaky_relu",
     check: || leaky_relu_grad(answers::leaky_relu_grad),
     check_exercise: || leaky_relu_grad(crate::exercises::leaky_relu_grad),
 }];
@@ -55,7 +56,7 @@ fn diagnose(at0: f64, neg: f64, slope: f64) -> &'static str {
 }
 
 /// [`ZS`] with slopes 0.01 and 0.2, in f32 (as a 2 × 4 tensor) and in f64,
-/// against Candle's autograd on `shared::activations::leaky_relu`.
+/// against Candle's autograd on `nn_functional::leaky_relu`.
 fn leaky_relu_grad(f: Derivative) -> std::result::Result<String, String> {
     let mut shown = Vec::new();
     for (slope, dtype) in [(0.01, DType::F32), (0.2, DType::F32), (0.2, DType::F64)] {
@@ -75,7 +76,7 @@ fn leaky_relu_grad(f: Derivative) -> std::result::Result<String, String> {
             ));
         }
         let got = to_f64_vec(&got).map_err(err)?;
-        let want = value_and_grad(|z| leaky_relu(z, slope), &ZS, dtype).map_err(err)?;
+        let want = value_and_grad(|z| F::leaky_relu(z, slope), &ZS, dtype).map_err(err)?;
         let labels: Vec<String> = ZS.iter().map(|z| format!("z = {z}, {what}")).collect();
         compare("the derivative", &labels, &got, &want.grad, 1e-6).map_err(|e| {
             match diagnose(got[4], got[1], slope) {

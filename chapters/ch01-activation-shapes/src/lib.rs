@@ -113,8 +113,8 @@ pub fn run(opts: &Options) -> Result<Report> {
             })
         })
         .collect::<Result<_>>()?;
-    let exact = curve(shared::activations::gelu, -6.0, 6.0, 601)?;
-    let approx = curve(shared::activations::gelu_tanh, -6.0, 6.0, 601)?;
+    let exact = curve(shapes::gelu, -6.0, 6.0, 601)?;
+    let approx = curve(shapes::gelu_tanh, -6.0, 6.0, 601)?;
     let gelu_gap = exact
         .z
         .iter()
@@ -321,13 +321,13 @@ fn print_softmax(r: &Report, out: &mut dyn Write) -> Result<()> {
 fn print_kinks(r: &Report, out: &mut dyn Write) -> Result<()> {
     let mut table = Table::new(&[
         "function at z = 0",
-        "shared (PyTorch's rule)",
+        "nn_functional (PyTorch's rule)",
         "Candle built-in",
     ]);
     for k in &r.kinks {
         table.row(&[
             k.function.clone(),
-            f4(k.shared),
+            f4(k.library),
             format!("{} ({})", f4(k.candle), k.candle_name),
         ]);
     }

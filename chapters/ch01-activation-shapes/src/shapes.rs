@@ -2,7 +2,10 @@
 //! prints. `lib.rs` prints the data, `plots.rs` draws it.
 
 use candle_core::{D, DType, Device, Result, Tensor};
-use shared::activations::{self, Activation, to_f64, to_f64_vec, value_and_grad};
+use nn_functional::{self as F, GeluApproximate, Reduction};
+use shared::activations::{
+    Activation, candle_leaky_relu, candle_relu, naive_softmax, to_f64, to_f64_vec, value_and_grad,
+};
 use shared::plot::linspace;
 
 // ANCHOR: values
@@ -105,20 +108,30 @@ pub struct CandleGelu {
     pub max_diff: f64,
 }
 
+/// PyTorch's `F.gelu(z)`, exact.
+pub fn gelu(z: &Tensor) -> Result<Tensor> {
+    F::gelu(z, GeluApproximate::None)
+}
+
+/// PyTorch's `F.gelu(z, approximate="tanh")`.
+pub fn gelu_tanh(z: &Tensor) -> Result<Tensor> {
+    F::gelu(z, GeluApproximate::Tanh)
+}
+
 pub fn compare_gelus() -> Result<GeluComparison> {
     let z = linspace(-2.0, 2.0, 7);
     let f32_values = |f: fn(&Tensor) -> Result<Tensor>| -> Result<Vec<f64>> {
         Ok(value_and_grad(f, &z, DType::F32)?.value)
     };
     let (relu, exact, tanh_approx) = (
-        f32_values(activations::relu)?,
-        f32_values(activations::gelu)?,
-        f32_values(activations::gelu_tanh)?,
+        f32_values(F::relu)?,
+        f32_values(gelu)?,
+        f32_values(gelu_tanh)?,
     );
 
     let grid = linspace(-6.0, 6.0, 1201);
-    let exact64 = value_and_grad(activations::gelu, &grid, DType::F64)?;
-    let approx64 = value_and_grad(activations::gelu_tanh, &grid, DType::F64)?;
+    let exact64 = value_and_grad(gelu, &grid, DType::F64)?;
+    let approx64 = value_and_grad(gelu_tanh, &grid, DType::F64)?;
     let gap = |a: &[f64], b: &[f64]| {
         (0..grid.len())
             .map(|i| Gap {
@@ -130,9 +143,9 @@ pub fn compare_gelus() -> Result<GeluComparison> {
             })
     };
 
-    // Which Candle call computes which GELU: compare with shared's exact form.
+    // Which Candle call computes which GELU: compare with the library's exact form.
     let t = Tensor::new(grid.as_slice(), &Device::Cpu)?;
-    let ours = activations::gelu(&t)?;
+    let ours = gelu(&t)?;
     let max_diff = |other: Tensor| to_f64(&(other - &ours)?.abs()?.max_all()?);
     let candle = vec![
         CandleGelu {
@@ -186,18 +199,18 @@ pub struct SoftmaxDemo {
 
 pub fn softmax_demo() -> Result<SoftmaxDemo> {
     let z = Tensor::new(&[2.0f32, 1.0, 0.1], &Device::Cpu)?;
-    let p = activations::softmax(&z, D::Minus1)?;
-    let shifted = activations::softmax(&(&z + 100.0)?, D::Minus1)?;
+    let p = F::softmax(&z, D::Minus1)?;
+    let shifted = F::softmax(&(&z + 100.0)?, D::Minus1)?;
 
     let big = Tensor::new(&[100.0f32, 0.0, 0.0], &Device::Cpu)?;
     let big64 = big.to_dtype(DType::F64)?;
-    let naive = |t: &Tensor| to_f64_vec(&activations::naive_softmax(t, D::Minus1)?);
+    let naive = |t: &Tensor| to_f64_vec(&naive_softmax(t, D::Minus1)?);
     Ok(SoftmaxDemo {
         probs: to_f64_vec(&p)?,
         sum: to_f64(&p.sum_all()?)?,
         shifted: to_f64_vec(&shifted)?,
         naive_f32: naive(&big)?,
-        stable_f32: to_f64_vec(&activations::softmax(&big, D::Minus1)?)?,
+        stable_f32: to_f64_vec(&F::softmax(&big, D::Minus1)?)?,
         naive_f64: naive(&big64)?,
         naive_f64_1000: naive(&(&big64 * 10.0)?)?,
         exp_limit_f32: (f32::MAX as f64).ln(),
@@ -207,10 +220,10 @@ pub fn softmax_demo() -> Result<SoftmaxDemo> {
 // ANCHOR_END: softmax
 
 // ANCHOR: kinks
-/// A derivative at a kink: what `shared` (PyTorch's rule) and Candle's built-in report.
+/// A derivative at a kink: what `nn_functional` (PyTorch's rule) and Candle's built-in report.
 pub struct Kink {
     pub function: String,
-    pub shared: f64,
+    pub library: f64,
     pub candle: f64,
     pub candle_name: &'static str,
 }
@@ -219,23 +232,23 @@ pub fn kinks_at_zero(slope: f64) -> Result<Vec<Kink>> {
     let at_zero = |f: &dyn Fn(&Tensor) -> Result<Tensor>| -> Result<f64> {
         Ok(value_and_grad(f, &[0.0], DType::F32)?.grad[0])
     };
-    let abs_pytorch = |z: &Tensor| shared::losses::mae_elementwise(z, &z.zeros_like()?);
+    let abs_pytorch = |z: &Tensor| F::l1_loss(z, &z.zeros_like()?, Reduction::None);
     Ok(vec![
         Kink {
             function: "ReLU'(0)".into(),
-            shared: at_zero(&activations::relu)?,
-            candle: at_zero(&activations::candle_relu)?,
+            library: at_zero(&F::relu)?,
+            candle: at_zero(&candle_relu)?,
             candle_name: "Tensor::relu",
         },
         Kink {
             function: format!("LeakyReLU'(0), slope {slope}"),
-            shared: at_zero(&|z| activations::leaky_relu(z, slope))?,
-            candle: at_zero(&|z| activations::candle_leaky_relu(z, slope))?,
+            library: at_zero(&|z| F::leaky_relu(z, slope))?,
+            candle: at_zero(&|z| candle_leaky_relu(z, slope))?,
             candle_name: "candle_nn::ops::leaky_relu",
         },
         Kink {
             function: "|z|'(0)".into(),
-            shared: at_zero(&abs_pytorch)?,
+            library: at_zero(&abs_pytorch)?,
             candle: at_zero(&|z| z.abs())?,
             candle_name: "Tensor::abs",
         },
@@ -273,7 +286,7 @@ pub fn softmax_curve(lo: f64, hi: f64, n: usize) -> Result<Curve> {
             |x| {
                 let zeros = x.zeros_like()?;
                 let logits = Tensor::cat(&[x, &zeros, &zeros], 0)?;
-                activations::softmax(&logits, D::Minus1)?.narrow(0, 0, 1)
+                F::softmax(&logits, D::Minus1)?.narrow(0, 0, 1)
             },
             &[t],
             DType::F64,

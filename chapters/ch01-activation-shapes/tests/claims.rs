@@ -49,10 +49,10 @@ fn gelu_and_tanh_are_both_small_at_minus_three_and_only_sigmoid_tanh_saturate_at
 #[test]
 fn candle_builtins_disagree_with_pytorch_at_the_kink() {
     let k = kinks_at_zero(0.01).unwrap();
-    assert_eq!((k[0].shared, k[0].candle), (0.0, 1.0)); // ReLU
-    assert!((k[1].shared - 0.01).abs() < 1e-7); // LeakyReLU, PyTorch: the slope
+    assert_eq!((k[0].library, k[0].candle), (0.0, 1.0)); // ReLU
+    assert!((k[1].library - 0.01).abs() < 1e-7); // LeakyReLU, PyTorch: the slope
     assert!((k[1].candle - 0.505).abs() < 1e-7); // candle-nn: the tie split in half
-    assert_eq!((k[2].shared, k[2].candle), (0.0, 1.0)); // |z|
+    assert_eq!((k[2].library, k[2].candle), (0.0, 1.0)); // |z|
 }
 
 #[test]
