@@ -5,9 +5,9 @@
 
 use candle_core::Result;
 use candle_core::backprop::GradStore;
+use nn_functional::{self as F, Reduction};
 use shared::activations::Activation;
 use shared::exercise::{Exercise, guarded, number, returned as err};
-use shared::losses::mse;
 use shared::nn::{Init, Mlp};
 use shared::table::sci;
 
@@ -116,7 +116,7 @@ fn layer_grad_norms(f: Norms) -> std::result::Result<String, String> {
         let act_name = format!("{},", act.name());
         let mlp = network(&opts, &data, act, Init::KaimingNormal).map_err(err)?;
         let grads = (mlp.forward(&data.x))
-            .and_then(|p| mse(&p, &data.y)?.backward())
+            .and_then(|p| F::mse_loss(&p, &data.y, Reduction::Mean)?.backward())
             .map_err(err)?;
         shown.push((act_name, check_store(f, &mlp, &grads, &what)?));
     }

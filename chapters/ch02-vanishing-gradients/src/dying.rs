@@ -3,6 +3,7 @@
 //! Computes and returns data; `lib.rs` prints it, `plots.rs` draws it.
 
 use candle_core::{DType, Result, Tensor};
+use nn_functional::{self as F, Reduction};
 use shared::activations::Activation;
 use shared::nn::{Init, Mlp, train};
 
@@ -85,7 +86,7 @@ pub fn dying(opts: &Options, batch: &Batch) -> Result<Vec<Units>> {
 
         for lr in [SANE_LR, opts.lr] {
             let mlp = network(opts, batch, act, Init::KaimingNormal)?;
-            let mse = |pred: &Tensor| shared::losses::mse(pred, &batch.y);
+            let mse = |pred: &Tensor| F::mse_loss(pred, &batch.y, Reduction::Mean);
             train(&mlp, &batch.x, lr, opts.steps, mse)?;
             let start = Start::Adam {
                 steps: opts.steps,

@@ -4,6 +4,7 @@
 //! data; `lib.rs` prints it, `plots.rs` draws it.
 
 use candle_core::{DType, Error, Result, Tensor, Var};
+use nn_functional::{self as F, Reduction};
 use shared::activations::{Activation, to_f64, value_and_grad};
 use shared::nn::{Init, Mlp};
 use shared::plot::linspace;
@@ -87,7 +88,7 @@ pub fn probe(mlp: &Mlp, batch: &Batch) -> Result<Probe> {
         hs.push(h.clone());
         taps.push((tz, th));
     }
-    let loss = shared::losses::mse(&last.forward(&h)?, &batch.y)?;
+    let loss = F::mse_loss(&last.forward(&h)?, &batch.y, Reduction::Mean)?;
     let grads = loss.backward()?;
     let grad = |v: &Var| match grads.get(v.as_tensor()) {
         Some(g) => Ok(g.clone()),

@@ -1,11 +1,12 @@
 //! The checks behind `cargo exercise` for this chapter: each runs a function
 //! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`)
-//! and compares it with Candle's autograd on the `shared` crate's losses.
+//! and compares it with Candle's autograd on `nn_functional`'s losses.
 
 use candle_core::{DType, Device, Result, Tensor};
+use nn_functional::{self as F, HuberLossOptions};
 use shared::activations::to_f64_vec;
 use shared::exercise::{Exercise, compare, returned as err};
-use shared::losses::{huber, loss_and_grad};
+use shared::losses::loss_and_grad;
 use shared::table::{f4, fixed};
 
 use crate::deliveries::{OUTLIER_TARGETS, PREDICTIONS};
@@ -26,7 +27,7 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
     tried: "the chapter's four deliveries with the lost parcel, shape (4), δ = 5, f32\n\
             errors on both sides of ±δ and exactly at it, shape (2, 5), δ = 5 and δ = 1\n\
             the same idea with δ = 0.5, shape (6, 1), in f64\n\
-            each against Candle's autograd of shared::losses::huber (the mean over every element)",
+            each against Candle's autograd of nn_functional::huber_loss (the mean over every element)",
     check: || huber_grad(answers::huber_grad),
     check_exercise: || huber_grad(crate::exercises::huber_grad),
 }];
@@ -130,7 +131,7 @@ fn diagnose(got: &[f64], e: &[f64], delta: f64, shape: &[usize]) -> String {
         .map_or(String::new(), |(_, why)| format!("\n{why}"))
 }
 
-/// Each case against Candle's autograd of `shared::losses::huber`.
+/// Each case against Candle's autograd of `nn_functional::huber_loss`.
 fn huber_grad(f: Gradient) -> std::result::Result<String, String> {
     let dev = Device::Cpu;
     let mut shown = Vec::new();
@@ -149,9 +150,15 @@ fn huber_grad(f: Gradient) -> std::result::Result<String, String> {
             ));
         }
         let got = to_f64_vec(&got).map_err(err)?;
-        let want = loss_and_grad(&pred, |p| huber(p, &target, case.delta))
-            .map_err(err)?
-            .grad;
+        let want = loss_and_grad(&pred, |p| {
+            let opts = HuberLossOptions {
+                delta: case.delta,
+                ..Default::default()
+            };
+            F::huber_loss(p, &target, opts)
+        })
+        .map_err(err)?
+        .grad;
         let e: Vec<f64> = case
             .pred
             .iter()

@@ -4,7 +4,7 @@
 
 use candle_core::{Device, Result, Tensor};
 use shared::activations::{to_f64, to_f64_vec};
-use shared::losses::{self, loss_and_grad};
+use shared::losses::loss_and_grad;
 
 use crate::loss::{Join, Loss, huber_as_written, join};
 
@@ -106,10 +106,7 @@ pub fn huber_join(delta: f64) -> Result<HuberJoin> {
     let huber = Loss::Huber { delta };
     Ok(HuberJoin {
         pytorch: Branch {
-            join: join(
-                |e| losses::huber_elementwise(e, &e.zeros_like()?, delta),
-                delta,
-            )?,
+            join: join(|e| huber.elementwise(e, &e.zeros_like()?), delta)?,
             four_deliveries: breakdown(huber, &PREDICTIONS, &TARGETS)?.value,
             with_outlier: breakdown(huber, &PREDICTIONS, &OUTLIER_TARGETS)?.value,
         },

@@ -2,11 +2,11 @@
 //! sample against its error. Computes; never prints.
 
 use candle_core::{DType, Result, Tensor};
+use nn_functional::{self as F, HuberLossOptions, Reduction};
 use shared::activations::{Pointwise, value_and_grad};
-use shared::losses;
 
 // ANCHOR: loss
-/// The three regression losses, each with PyTorch's semantics (from `shared::losses`).
+/// The three regression losses, each with PyTorch's semantics (from `nn_functional`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Loss {
     Mse,
@@ -22,21 +22,24 @@ impl Loss {
             Loss::Huber { delta } => format!("Huber δ={delta}"),
         }
     }
+    /// PyTorch's `F.mse_loss`, `F.l1_loss` or `F.huber_loss(delta=…)`, with
+    /// its `reduction`.
+    pub fn reduced(&self, pred: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+        match *self {
+            Loss::Mse => F::mse_loss(pred, target, reduction),
+            Loss::Mae => F::l1_loss(pred, target, reduction),
+            Loss::Huber { delta } => {
+                F::huber_loss(pred, target, HuberLossOptions { delta, reduction })
+            }
+        }
+    }
     /// One loss per sample (PyTorch's `reduction="none"`).
     pub fn elementwise(&self, pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-        match *self {
-            Loss::Mse => losses::mse_elementwise(pred, target),
-            Loss::Mae => losses::mae_elementwise(pred, target),
-            Loss::Huber { delta } => losses::huber_elementwise(pred, target, delta),
-        }
+        self.reduced(pred, target, Reduction::None)
     }
     /// The mean over the samples: `MSELoss`, `L1Loss`, `HuberLoss(delta)`.
     pub fn mean(&self, pred: &Tensor, target: &Tensor) -> Result<Tensor> {
-        match *self {
-            Loss::Mse => losses::mse(pred, target),
-            Loss::Mae => losses::mae(pred, target),
-            Loss::Huber { delta } => losses::huber(pred, target, delta),
-        }
+        self.reduced(pred, target, Reduction::Mean)
     }
 }
 // ANCHOR_END: loss
