@@ -2,9 +2,8 @@
 //! on the easy task and on the two tasks where regression on labels breaks.
 
 use candle_core::{Device, Result, Tensor};
-use shared::activations::sigmoid;
+use nn_functional::{self as F, Reduction};
 use shared::data::imbalanced_binary;
-use shared::losses;
 use shared::nn::train;
 use shared::table::pct;
 
@@ -37,11 +36,11 @@ impl Loss {
     pub fn loss(self, out: &Tensor, y: &Tensor) -> Result<Tensor> {
         match self {
             // Regression on the labels: the output itself should be 0 or 1.
-            Loss::MseRaw => losses::mse(out, y),
+            Loss::MseRaw => F::mse_loss(out, y, Reduction::Mean),
             // The output is a logit; squared error on the probability σ(out).
-            Loss::MseSigmoid => losses::mse(&sigmoid(out)?, y),
+            Loss::MseSigmoid => F::mse_loss(&F::sigmoid(out)?, y, Reduction::Mean),
             // The output is a logit; the negative log-likelihood of a Bernoulli.
-            Loss::Bce => losses::bce_with_logits(out, y, None),
+            Loss::Bce => F::binary_cross_entropy_with_logits(out, y, Default::default()),
         }
     }
 

@@ -4,7 +4,8 @@
 //! the chapter's own losses.
 
 use candle_core::{Device, Result, Tensor};
-use shared::activations::{sigmoid, to_f64_vec};
+use nn_functional as F;
+use shared::activations::to_f64_vec;
 use shared::exercise::{Exercise, compare, returned as err};
 use shared::losses::loss_and_grad;
 use shared::table::{f4, fixed};
@@ -136,7 +137,7 @@ fn sigmoid_mse_case(
     let want = loss_and_grad(&zt, |z| Loss::MseSigmoid.loss(z, &yt))
         .map(|g| g.grad)
         .map_err(err)?;
-    let p = to_f64_vec(&sigmoid(&zt).map_err(err)?).map_err(err)?;
+    let p = to_f64_vec(&F::sigmoid(&zt).map_err(err)?).map_err(err)?;
     let d: Vec<f64> = p.iter().zip(y).map(|(p, y)| p - y).collect();
     let s: Vec<f64> = p.iter().map(|p| p * (1.0 - p)).collect();
     compare("the gradient", &labels, &got, &want, 1e-6).map_err(|e| {

@@ -2,9 +2,9 @@
 //! and by training an intercept-only model.
 
 use candle_core::{DType, Device, Result, Tensor};
+use nn_functional::{self as F, Reduction};
 use shared::activations::{to_f64, to_f64_vec};
 use shared::data::Classification;
-use shared::losses;
 use shared::metrics;
 use shared::nn::train;
 
@@ -61,7 +61,7 @@ pub fn constant_scan(train_set: &Classification, opts: &Options) -> Result<Const
         let pred = Tensor::full(c, (train_set.len(), 1), &dev)?;
         grid.push(ConstantLoss {
             c,
-            mse: to_f64(&losses::mse(&pred, &y)?)?,
+            mse: to_f64(&F::mse_loss(&pred, &y, Reduction::Mean)?)?,
             log_loss: metrics::log_loss(&vec![c; train_set.len()], &train_set.labels),
         });
     }

@@ -2,9 +2,9 @@
 //! the masking of a class that lies between two others.
 
 use candle_core::{D, Device, Result, Tensor};
-use shared::activations::{softmax, to_f64_vec};
+use nn_functional::{self as F, Reduction};
+use shared::activations::to_f64_vec;
 use shared::data::{Classification, four_classes};
-use shared::losses;
 use shared::metrics;
 use shared::nn::{Mlp, train};
 use shared::plot::linspace;
@@ -59,14 +59,14 @@ pub fn fit_multi(loss: MultiLoss, task: &Task, opts: &Options) -> Result<MultiFi
         train_set.labels(&Device::Cpu)?,
     );
     train(&model, &x, opts.lr, opts.steps as usize, |out| match loss {
-        MultiLoss::MseOneHot => losses::mse(out, &targets),
-        MultiLoss::CrossEntropy => losses::cross_entropy(out, &labels, None),
+        MultiLoss::MseOneHot => F::mse_loss(out, &targets, Reduction::Mean),
+        MultiLoss::CrossEntropy => F::cross_entropy(out, &labels, Default::default()),
     })?;
     let logits = model.forward(&test.x(&Device::Cpu)?)?;
     let pred = metrics::argmax_rows(&to_f64_vec(&logits)?, c);
     let prob = match loss {
         MultiLoss::MseOneHot => to_f64_vec(&logits)?,
-        MultiLoss::CrossEntropy => to_f64_vec(&softmax(&logits, D::Minus1)?)?,
+        MultiLoss::CrossEntropy => to_f64_vec(&F::softmax(&logits, D::Minus1)?)?,
     };
     let out_of_range = prob.iter().filter(|p| !(0.0..=1.0).contains(*p)).count();
     let outside = out_of_range as f64 / prob.len().max(1) as f64;
@@ -168,7 +168,7 @@ fn along_the_row(loss: MultiLoss, model: &Mlp) -> Result<MaskingCurve> {
     let out = model.forward(&line)?;
     let values = match loss {
         MultiLoss::MseOneHot => to_f64_vec(&out)?,
-        MultiLoss::CrossEntropy => to_f64_vec(&softmax(&out, D::Minus1)?)?,
+        MultiLoss::CrossEntropy => to_f64_vec(&F::softmax(&out, D::Minus1)?)?,
     };
     let classes = (0..3)
         .map(|k| {

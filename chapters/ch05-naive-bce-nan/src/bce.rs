@@ -2,7 +2,8 @@
 //! logits, and as curves against the logit.
 
 use candle_core::{DType, Device, Result, Tensor};
-use shared::activations::{self, Pointwise, value_and_grad};
+use nn_functional::{self as F, BinaryCrossEntropyWithLogitsOptions, Reduction};
+use shared::activations::{Pointwise, to_f64_vec, value_and_grad};
 use shared::losses;
 
 // ANCHOR: losses
@@ -13,7 +14,7 @@ pub enum Bce {
     Naive,
     /// candle-nn 0.11's `loss::binary_cross_entropy_with_logit`.
     CandleNn,
-    /// (1 − y)·z + softplus(−z): `shared::losses::bce_with_logits`.
+    /// (1 − y)·z + softplus(−z): `nn_functional::binary_cross_entropy_with_logits`.
     Stable,
 }
 
@@ -23,7 +24,13 @@ impl Bce {
         let target = (z.ones_like()? * y)?;
         match self {
             Bce::Naive => losses::naive_bce_elementwise(z, &target),
-            Bce::Stable => losses::bce_with_logits_elementwise(z, &target, None),
+            Bce::Stable => {
+                let opts = BinaryCrossEntropyWithLogitsOptions {
+                    reduction: Reduction::None,
+                    ..Default::default()
+                };
+                F::binary_cross_entropy_with_logits(z, &target, opts)
+            }
             // candle-nn only has a mean-reduced form: apply it to one logit at a time.
             Bce::CandleNn => {
                 let per_logit = (0..z.elem_count())
@@ -74,7 +81,7 @@ pub struct BceRow {
 }
 
 pub fn side_by_side(z: f64) -> Result<SideBySide> {
-    let p = activations::sigmoid(&Tensor::new(&[z as f32], &Device::Cpu)?)?;
+    let p = F::sigmoid(&Tensor::new(&[z as f32], &Device::Cpu)?)?;
     let mut rows = Vec::new();
     for y in [1.0, 0.0] {
         for bce in [Bce::Naive, Bce::CandleNn, Bce::Stable] {
@@ -88,7 +95,7 @@ pub fn side_by_side(z: f64) -> Result<SideBySide> {
         }
     }
     Ok(SideBySide {
-        sigmoid: activations::to_f64_vec(&p)?[0],
+        sigmoid: to_f64_vec(&p)?[0],
         rows,
     })
 }

@@ -3,9 +3,10 @@
 //! the inputs that break the naive forms, and compares it with the library.
 
 use candle_core::{D, DType, Device, Result, Tensor, Var};
-use shared::activations::{log_softmax, naive_softmax, to_f64_vec};
+use nn_functional::{self as F, BinaryCrossEntropyWithLogitsOptions, Reduction};
+use shared::activations::{naive_softmax, to_f64_vec};
 use shared::exercise::{Exercise, compare, compare_relative, returned as err};
-use shared::losses::{bce_with_logits_elementwise, naive_bce_elementwise};
+use shared::losses::naive_bce_elementwise;
 use shared::table::{f4, fixed, sci};
 
 #[cfg(not(feature = "solutions"))]
@@ -40,7 +41,7 @@ pub static EXERCISES: &[Exercise] = &[
                moves by the same m. With m = max z the largest term is e^0 = 1, so the sum\n\
                is between 1 and the number of classes: no overflow, and log of it is safe.",
         tried: "rows [1000, 0, -1000], [1, 2, 3], [-90, -90, -90] in f32, shape (3, 3)\n\
-                against shared::activations::log_softmax along the last dimension",
+                against nn_functional::log_softmax along the last dimension",
         check: || log_softmax_check(answers::log_softmax),
         check_exercise: || log_softmax_check(crate::exercises::log_softmax),
     },
@@ -70,7 +71,11 @@ pub fn stable_bce(f: Bce) -> std::result::Result<String, String> {
             z.dims()
         ));
     }
-    let want = bce_with_logits_elementwise(z.as_tensor(), &y, None).map_err(err)?;
+    let opts = BinaryCrossEntropyWithLogitsOptions {
+        reduction: Reduction::None,
+        ..Default::default()
+    };
+    let want = F::binary_cross_entropy_with_logits(z.as_tensor(), &y, opts).map_err(err)?;
     let (got, want) = (
         to_f64_vec(&loss).map_err(err)?,
         to_f64_vec(&want).map_err(err)?,
@@ -175,7 +180,7 @@ fn log_softmax_check(f: LogSoftmax) -> std::result::Result<String, String> {
             z.dims()
         ));
     }
-    let want = log_softmax(&z, D::Minus1).map_err(err)?;
+    let want = F::log_softmax(&z, D::Minus1).map_err(err)?;
     let labels: Vec<String> = (0..9)
         .map(|i| format!("row {}, class {}", i / 3, i % 3))
         .collect();

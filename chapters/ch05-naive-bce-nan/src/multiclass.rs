@@ -1,8 +1,9 @@
 //! Cross-entropy over several classes: softmax then log against log-softmax.
 
 use candle_core::{D, DType, Device, Result, Tensor};
-use shared::activations;
-use shared::losses::{self, LossAndGrad, loss_and_grad};
+use nn_functional as F;
+use shared::activations::{self, naive_softmax};
+use shared::losses::{LossAndGrad, loss_and_grad};
 
 use crate::scan::first_failure;
 
@@ -22,11 +23,9 @@ pub fn multiclass_case(logits: &[f32], target: u32) -> Result<MultiClass> {
     let index = t.unsqueeze(1)?;
     let pick = |log_p: Tensor| log_p.gather(&index, 1)?.neg()?.mean_all();
     Ok(MultiClass {
-        softmax_log: loss_and_grad(&z, |z| pick(activations::softmax(z, D::Minus1)?.log()?))?,
-        naive_log: loss_and_grad(&z, |z| {
-            pick(activations::naive_softmax(z, D::Minus1)?.log()?)
-        })?,
-        log_softmax: loss_and_grad(&z, |z| losses::cross_entropy(z, &t, None))?,
+        softmax_log: loss_and_grad(&z, |z| pick(F::softmax(z, D::Minus1)?.log()?))?,
+        naive_log: loss_and_grad(&z, |z| pick(naive_softmax(z, D::Minus1)?.log()?))?,
+        log_softmax: loss_and_grad(&z, |z| F::cross_entropy(z, &t, Default::default()))?,
     })
 }
 // ANCHOR_END: multiclass
@@ -83,11 +82,11 @@ fn loss_after(
 
 pub fn multiclass_thresholds() -> Result<MultiClassThresholds> {
     let naive_nan = first_failure(DType::F32, 1.0, &|t, _| {
-        let loss = loss_after(activations::naive_softmax, t, 0)?;
+        let loss = loss_after(naive_softmax, t, 0)?;
         Ok(loss.iter().map(|v| v.is_nan()).collect())
     })?;
     let softmax_inf = first_failure(DType::F32, 1.0, &|t, _| {
-        let loss = loss_after(activations::softmax, t, 1)?;
+        let loss = loss_after(F::softmax::<D>, t, 1)?;
         Ok(loss.iter().map(|v| v.is_infinite()).collect())
     })?;
     Ok(MultiClassThresholds {

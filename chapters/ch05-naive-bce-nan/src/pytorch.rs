@@ -2,6 +2,7 @@
 //! stable form.
 
 use candle_core::{DType, Device, Result, Tensor};
+use nn_functional as F;
 use shared::activations;
 
 use crate::bce::Bce;
@@ -9,7 +10,7 @@ use crate::bce::Bce;
 // ANCHOR: pytorch
 /// PyTorch's `BCELoss` on `p = σ(z)`, reproduced: each log is clamped at −100.
 pub fn clamped_bce_elementwise(z: &Tensor, y: f64) -> Result<Tensor> {
-    let p = activations::sigmoid(z)?;
+    let p = F::sigmoid(z)?;
     let log_p = p.log()?.maximum(-100.0)?;
     let log_1mp = (1.0 - &p)?.log()?.maximum(-100.0)?;
     ((log_p * y)? + (log_1mp * (1.0 - y))?)?.neg()

@@ -1,6 +1,7 @@
 //! Finding, by scanning the logit, where each naive loss first breaks.
 
 use candle_core::{DType, Device, Result, Tensor};
+use nn_functional as F;
 use shared::activations;
 use shared::plot::linspace;
 
@@ -102,7 +103,7 @@ impl Check {
 /// Whether σ(z) in `dtype` is exactly `target` (0 or 1).
 pub fn sigmoid_is(z: &[f64], dtype: DType, target: f64) -> Result<Vec<bool>> {
     let t = Tensor::new(z, &Device::Cpu)?.to_dtype(dtype)?;
-    let p = activations::to_f64_vec(&activations::sigmoid(&t)?)?;
+    let p = activations::to_f64_vec(&F::sigmoid(&t)?)?;
     Ok(p.iter().map(|&p| p == target).collect())
 }
 

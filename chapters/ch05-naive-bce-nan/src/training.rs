@@ -1,6 +1,7 @@
 //! The same model trained with the naive and the stable loss.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional as F;
 use shared::activations::{self, Activation};
 use shared::candle_nn::Optimizer;
 use shared::losses;
@@ -100,7 +101,7 @@ pub fn train_both(opts: &Options) -> Result<Training> {
     let data = shared::data::binary_threshold(opts.samples as usize, opts.seed);
     let (x, y) = (data.x(&Device::Cpu)?, data.binary_targets(&Device::Cpu)?);
     let naive_loss = |z: &Tensor| losses::naive_bce(z, &y);
-    let stable_loss = |z: &Tensor| losses::bce_with_logits(z, &y, None);
+    let stable_loss = |z: &Tensor| F::binary_cross_entropy_with_logits(z, &y, Default::default());
     let run = |loss: &dyn Fn(&Tensor) -> Result<Tensor>| -> Result<(Run, Mlp)> {
         let mlp = model(opts)?;
         // shared::nn::train stops at the first non-finite loss, keeping it.
@@ -130,7 +131,7 @@ pub fn train_both(opts: &Options) -> Result<Training> {
     let step = |mlp: &Mlp, relu: &dyn Fn(&Tensor) -> Result<Tensor>| {
         one_more_step(mlp, relu, &x, &data.labels, &naive_loss, opts.lr)
     };
-    let poisoned = step(&mlp, &activations::relu)?;
+    let poisoned = step(&mlp, &F::relu)?;
     let poisoned_masked = step(&copy, &masked_relu)?;
     let zeros = data.labels.iter().filter(|&&l| l == 0).count();
     Ok(Training {
@@ -184,10 +185,7 @@ fn one_more_step(
 /// agrees with the label.
 pub fn saturated(logits: &[f64], labels: &[u32]) -> Result<Saturated> {
     let z: Vec<f32> = logits.iter().map(|&z| z as f32).collect();
-    let p = activations::to_f64_vec(&activations::sigmoid(&Tensor::new(
-        z.as_slice(),
-        &Device::Cpu,
-    )?)?)?;
+    let p = activations::to_f64_vec(&F::sigmoid(&Tensor::new(z.as_slice(), &Device::Cpu)?)?)?;
     let (mut correct, mut wrong) = (0, 0);
     for (p, &l) in p.iter().zip(labels) {
         if *p == 1.0 || *p == 0.0 {
