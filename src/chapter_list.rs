@@ -1,8 +1,9 @@
 // The book's chapters, in reading order: the one list. Adding a chapter
 // means adding its crate, its page in book/src/SUMMARY.md and one line here
 // (`, exercises` when it has workshop exercises). `include!`d by
-// src/chapters.rs (the registry), src/learner.rs (the solutions and stubs of
-// the chapters with exercises) and runner/src/main.rs (the browser runner);
+// src/chapters.rs (the registry), workshop/src/learner.rs (the solutions and
+// stubs of the chapters with exercises), workshop/src/catalog.rs (the
+// chapters' names) and runner/src/main.rs (the browser runner);
 // everything else that must name each chapter (the manifests, the stubs'
 // copies, SUMMARY.md, ARCHITECTURE.md's code map) is checked against
 // `chapters::all()` by tests/shape.rs and tests/tidy.rs, each failure naming

@@ -134,19 +134,22 @@ fn the_browser_runner_runs_every_chapter_and_no_solution() {
 }
 
 /// One list of chapters (`src/chapter_list.rs`): the registry, the
-/// learner's sources and the browser runner are made from it; every other
+/// checker's solutions, stubs and chapter names, and the browser runner are
+/// made from it; every other
 /// place that must name each chapter is checked here, and a failure says
 /// which file to change and how.
 #[test]
 fn every_place_that_names_the_chapters_agrees_with_the_one_list() {
     let list = read(&root().join("src/chapter_list.rs"));
-    for (file, includer) in [
-        ("src/chapters.rs", "book_chapters!(registry)"),
-        ("src/learner.rs", "book_chapters!(sources)"),
+    for (file, list_path, includer) in [
+        ("src/chapters.rs", "chapter_list.rs", "book_chapters!(registry)"),
+        ("workshop/src/learner.rs", "../../src/chapter_list.rs", "book_chapters!(sources)"),
+        ("workshop/src/catalog.rs", "../../src/chapter_list.rs", "book_chapters!(names)"),
+        ("runner/src/main.rs", "../../src/chapter_list.rs", "book_chapters!(chapters)"),
     ] {
         let text = read(&root().join(file));
         assert!(
-            text.contains("include!(\"chapter_list.rs\");") && text.contains(includer),
+            text.contains(&format!("include!(\"{list_path}\");")) && text.contains(includer),
             "{file} must take its chapters from src/chapter_list.rs"
         );
     }
@@ -184,11 +187,11 @@ fn every_place_that_names_the_chapters_agrees_with_the_one_list() {
             marked,
             "Cargo.toml: the `solutions` feature lists `{feature}` exactly when {name} has exercises"
         );
-        let stub = root().join("src/stubs").join(format!("{name}.rs"));
+        let stub = root().join("workshop/stubs").join(format!("{name}.rs"));
         assert_eq!(
             stub.exists(),
             marked,
-            "src/stubs/{name}.rs: a copy of chapters/{name}/src/exercises.rs exactly when it has exercises"
+            "workshop/stubs/{name}.rs: a copy of chapters/{name}/src/exercises.rs exactly when it has exercises"
         );
     }
 }
@@ -305,15 +308,26 @@ fn every_command_resolves_dependencies_with_the_same_features() {
         "--edges",
         "normal,build,dev",
     ]);
-    let mut commands: Vec<(String, Vec<String>)> = vec![(
-        "cargo run --bin book (and cargo exercise)".into(),
-        vec![
-            "-p".into(),
-            "act-loss-book".into(),
-            "--edges".into(),
-            "normal,build".into(),
-        ],
-    )];
+    let mut commands: Vec<(String, Vec<String>)> = vec![
+        (
+            "cargo run --bin book".into(),
+            vec![
+                "-p".into(),
+                "act-loss-book".into(),
+                "--edges".into(),
+                "normal,build".into(),
+            ],
+        ),
+        (
+            "cargo exercise".into(),
+            vec![
+                "-p".into(),
+                "act-loss-exercise".into(),
+                "--edges".into(),
+                "normal,build".into(),
+            ],
+        ),
+    ];
     commands.push((
         "cargo test --workspace".into(),
         vec![

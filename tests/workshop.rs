@@ -2,7 +2,7 @@
 //! solution, a test and a place on its page, and each failing while the
 //! participant's file is untouched.
 
-use act_loss_book::{learner, workshop};
+use act_loss_book::{catalog, learner, workshop};
 use shared::exercise;
 
 use crate::common::book;
@@ -128,25 +128,39 @@ fn every_exercise_fails_while_untouched() {
     }
 }
 
+/// `cargo exercise` knows the exercises without compiling a chapter, from
+/// its catalog (workshop/src/catalog.rs): it must be the chapters' own
+/// `EXERCISES`, in the book's order.
 #[test]
-fn the_check_command_names_each_exercise_and_refuses_an_unknown_one() {
+fn the_checkers_catalog_is_every_chapters_exercises() {
     let all = workshop::exercises();
-    let (overview, _) = workshop::overview();
-    for (_, ex) in &all {
+    let line = |ch: &str, ex: &shared::exercise::Exercise| {
+        format!(
+            "\"{}\" in \"{ch}\": {}, \"{}\";",
+            ex.id, ex.function, ex.title
+        )
+    };
+    for (i, (ch, ex)) in all.iter().enumerate() {
+        let entry = catalog::EXERCISES.get(i);
         assert!(
-            overview.contains(ex.id),
-            "cargo exercise does not list {}",
-            ex.id
+            entry.is_some_and(|e| (e.id, e.chapter, e.function, e.title)
+                == (ex.id, ch.name(), ex.function, ex.title)),
+            "workshop/src/catalog.rs: entry {i} must be `{}`",
+            line(ch.name(), ex)
         );
     }
-    assert!(workshop::find("no-such-exercise").is_none());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_exercise"))
-        .arg("no-such-exercise")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(
+        catalog::EXERCISES.len(),
+        all.len(),
+        "workshop/src/catalog.rs lists exercises no chapter has"
+    );
+    assert_eq!(
+        catalog::CHAPTERS,
+        act_loss_book::chapters::all()
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+    );
 }
 
 /// The agendas are summed from one table of minutes, so they add up; the
@@ -255,44 +269,77 @@ fn every_suggested_exercise_command_names_a_real_exercise() {
 /// first not started after the last one done.
 #[test]
 fn progress_counts_what_is_done_and_names_the_next() {
-    use shared::exercise::Outcome;
-    let all = workshop::exercises();
+    use act_loss_book::progress::{State, progress};
+    let all: Vec<_> = catalog::EXERCISES.iter().collect();
     let n = all.len();
-    let mut outcomes = vec![Outcome::Todo; n];
-    let (text, done) = workshop::progress(&all, &outcomes);
+    let mut states = vec![State::Todo; n];
+    let (text, done) = progress(&all, &states);
     assert_eq!(done, 0);
     assert!(text.starts_with(&format!("0 of {n} done")), "{text}");
     assert!(text.contains("next: `cargo exercise accuracy`"), "{text}");
     // In the book's order: each id after the one before.
     let mut at = 0;
-    for (_, ex) in &all {
+    for e in &all {
         let i = text[at..]
-            .find(&format!("· {} ", ex.id))
-            .unwrap_or_else(|| panic!("{} is missing or out of order:\n{text}", ex.id));
+            .find(&format!("· {} ", e.id))
+            .unwrap_or_else(|| panic!("{} is missing or out of order:\n{text}", e.id));
         at += i;
     }
-    let stable = all.iter().position(|(_, e)| e.id == "stable-bce").unwrap();
-    outcomes[stable] = Outcome::Solved(String::new());
-    let (text, done) = workshop::progress(&all, &outcomes);
+    let stable = all.iter().position(|e| e.id == "stable-bce").unwrap();
+    states[stable] = State::Done;
+    let (text, done) = progress(&all, &states);
     assert_eq!(done, 1);
     assert!(text.starts_with(&format!("1 of {n} done")), "{text}");
     assert!(text.contains("  ✓ stable-bce "), "{text}");
     assert!(
-        text.contains(&format!("next: `cargo exercise {}`", all[stable + 1].1.id)),
+        text.contains(&format!("next: `cargo exercise {}`", all[stable + 1].id)),
         "{text}"
     );
-    outcomes[stable + 3] = Outcome::Wrong("yours is 2".into());
-    let (text, _) = workshop::progress(&all, &outcomes);
+    states[stable + 3] = State::Wrong;
+    let (text, _) = progress(&all, &states);
     assert!(
-        text.contains(&format!("  ✗ {} ", all[stable + 3].1.id)),
+        text.contains(&format!("  ✗ {} ", all[stable + 3].id)),
         "{text}"
     );
     assert!(
-        text.contains(&format!("next: `cargo exercise {}`", all[stable + 3].1.id)),
+        text.contains(&format!("next: `cargo exercise {}`", all[stable + 3].id)),
         "{text}"
     );
-    let every = vec![Outcome::Solved(String::new()); n];
-    let (text, done) = workshop::progress(&all, &every);
+    // A chapter that does not compile marks its own exercises, once says
+    // where and how back, and leaves the others as they are.
+    let mut broken = vec![State::Todo; n];
+    let error = "error[E0599]: no method named `log` found at chapters/ch05-naive-bce-nan/src/exercises.rs:88:26";
+    for (i, e) in all.iter().enumerate() {
+        if e.chapter == "ch05-naive-bce-nan" {
+            broken[i] = State::Broken(error.to_string());
+        }
+    }
+    broken[0] = State::Done;
+    let (text, done) = progress(&all, &broken);
+    assert_eq!(done, 1, "{text}");
+    assert!(
+        text.contains("  ✗ stable-bce ")
+            && text.contains(
+                "binary cross-entropy that cannot overflow (its chapter does not compile)"
+            ),
+        "{text}"
+    );
+    assert!(text.contains("  · weighted-ce-mean "), "{text}");
+    assert_eq!(
+        text.matches("! ch05-naive-bce-nan does not compile")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains(error), "{text}");
+    assert!(
+        text.contains(
+            "`cargo exercise --reset stable-bce` or `cargo exercise --reset log-softmax`"
+        ),
+        "{text}"
+    );
+    let every = vec![State::Done; n];
+    let (text, done) = progress(&all, &every);
     assert_eq!(done, n);
     assert!(text.ends_with("every exercise is done\n"), "{text}");
 }
@@ -303,7 +350,10 @@ fn progress_counts_what_is_done_and_names_the_next() {
 #[test]
 fn once_solved_the_checker_shows_the_solution_function_and_only_it() {
     for (ch, ex) in workshop::exercises() {
-        let shown = learner::after_solving(ch.name(), ex);
+        // The chapter's binary prints what the check tried, then the
+        // checker the book's solution.
+        let shown =
+            shared::exercise::tried(ex) + &learner::after_solving(catalog::find(ex.id).unwrap());
         let at = |what: &str| format!("{}, {}: {what}\n{shown}", ch.name(), ex.id);
         let (tried, code) = shown
             .split_once("\nThe book's solution — compare with yours")
@@ -532,52 +582,6 @@ fn reset_all_puts_back_every_stub() {
 
 /// The checker in a scratch book (not this repository: cargo's
 /// `CARGO_MANIFEST_DIR` is removed, so it finds the book by its folder).
-fn run_exercise(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_exercise"))
-        .args(args)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-#[test]
-fn bad_ids_and_flags_get_one_line_and_exit_code_2() {
-    let dir = scratch("cli");
-    let file = dir.join(exercise::file_of("ch08-common-errors"));
-    let changed = format!("// a note\n{}", std::fs::read_to_string(&file).unwrap());
-    std::fs::write(&file, &changed).unwrap();
-    for args in [
-        &["no-such-exercise"][..],
-        &["--reset"],
-        &["--reset", "no-such-exercise"],
-        &["--reset", "all", "stable-bce"],
-        &["--reset", "stable-bce", "--watch"],
-        &["--watch", "no-such-exercise"],
-        &["--frobnicate"],
-        &["--reset", "clip-grad-norm"],
-        &["--offline", "stable-bce"],
-        &["stabel-bce"],
-        &["--agenda", "91"],
-        &["--agenda", "90", "stable-bce"],
-    ] {
-        let out = run_exercise(&dir, args);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(out.stdout.is_empty(), "{args:?}");
-    }
-    let offline = run_exercise(&dir, &["stable-bce", "--offline"]);
-    let err = String::from_utf8_lossy(&offline.stderr);
-    assert!(err.contains("`cargo --offline exercise …`"), "{err}");
-    let typo = run_exercise(&dir, &["stabel-bce"]);
-    let err = String::from_utf8_lossy(&typo.stderr);
-    assert!(err.contains("did you mean 'stable-bce'?"), "{err}");
-    // The refused reset left the file as it was.
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
 /// Candle's operators return a `Result`, so `z * 0.5 + 1.0` does not compile
 /// (E0277, pinned in tests/compile_fail.rs) before the checker can help:
 /// every stub's TODO shows the idiom.
@@ -595,7 +599,7 @@ fn every_stub_gives_the_idiom_for_operators_on_results() {
     }
 }
 
-/// `--reset` restores from `src/stubs/`, so it works without git: each
+/// `--reset` restores from `workshop/stubs/`, so it works without git: each
 /// copy must be the committed `src/exercises.rs`, untouched.
 #[cfg(feature = "solutions")]
 #[test]
@@ -603,8 +607,8 @@ fn the_kept_stubs_are_the_untouched_exercise_files() {
     for (ch, _) in workshop::exercises() {
         assert!(
             read(&exercise::file_of(ch.name())) == learner::stubs_of(ch.name()).unwrap(),
-            "src/stubs/{0}.rs differs from {1}: after changing a stub, \
-             `cp {1} src/stubs/{0}.rs`",
+            "workshop/stubs/{0}.rs differs from {1}: after changing a stub, \
+             `cp {1} workshop/stubs/{0}.rs`",
             ch.name(),
             exercise::file_of(ch.name())
         );
@@ -620,16 +624,16 @@ fn a_mistyped_id_gets_the_nearest_and_a_function_name_is_accepted() {
         ("focal", "focal-term"),
         ("clip_grad", "clip-grad-norm"),
     ] {
-        let said = workshop::unknown(typed);
+        let said = catalog::unknown(typed);
         assert!(
             said.contains(&format!("did you mean '{meant}'?")),
             "{typed}: {said}"
         );
     }
-    assert!(!workshop::unknown("frobnicate").contains("did you mean"));
+    assert!(!catalog::unknown("frobnicate").contains("did you mean"));
     for (ch, ex) in workshop::exercises() {
-        let (found_ch, found) = workshop::find(ex.function).unwrap();
-        assert_eq!((found_ch.name(), found.id), (ch.name(), ex.id));
+        let found = catalog::find(ex.function).unwrap();
+        assert_eq!((found.chapter, found.id), (ch.name(), ex.id));
     }
 }
 
@@ -638,7 +642,7 @@ fn a_mistyped_id_gets_the_nearest_and_a_function_name_is_accepted() {
 /// next, not the book's (ch00 and ch02, which the 90 minutes skip).
 #[test]
 fn an_agenda_chooses_the_next_exercise() {
-    use shared::exercise::Outcome;
+    use act_loss_book::progress::{State, progress};
     assert_eq!(
         workshop::agenda_ids(&workshop::NINETY_MINUTES),
         [
@@ -650,25 +654,25 @@ fn an_agenda_chooses_the_next_exercise() {
     );
     let half_day = workshop::agenda_ids(&workshop::HALF_DAY);
     assert_eq!(half_day.len(), workshop::exercises().len());
-    let all = workshop::exercises();
+    let all: Vec<_> = catalog::EXERCISES.iter().collect();
     let chosen: Vec<_> = workshop::agenda_ids(&workshop::NINETY_MINUTES)
         .iter()
-        .map(|id| workshop::find(id).unwrap())
+        .map(|id| catalog::find(id).unwrap())
         .collect();
-    let untouched = vec![Outcome::Todo; chosen.len()];
-    let (text, _) = workshop::progress(&chosen, &untouched);
+    let untouched = vec![State::Todo; chosen.len()];
+    let (text, _) = progress(&chosen, &untouched);
     assert!(
         text.contains("next: `cargo exercise leaky-relu-grad`"),
         "{text}"
     );
-    let (book_order, _) = workshop::progress(&all, &vec![Outcome::Todo; all.len()]);
+    let (book_order, _) = progress(&all, &vec![State::Todo; all.len()]);
     assert!(
         book_order.contains("next: `cargo exercise accuracy`"),
         "{book_order}"
     );
     let mut one_done = untouched.clone();
-    one_done[0] = Outcome::Solved(String::new());
-    let (text, _) = workshop::progress(&chosen, &one_done);
+    one_done[0] = State::Done;
+    let (text, _) = progress(&chosen, &one_done);
     assert!(text.contains("next: `cargo exercise stable-bce`"), "{text}");
     assert!(workshop::agenda_named("90").is_some() && workshop::agenda_named("91").is_none());
 }

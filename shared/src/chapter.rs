@@ -188,7 +188,11 @@ impl<O: clap::Args, R> Chapter<O, R> {
             Err(e) => cli::exit_on_clap_error(&e),
         };
         if let Some(id) = &common.exercise {
-            return self.check_exercise(id);
+            return exercise::check_in_binary(self.name, self.exercises, id);
+        }
+        if common.exercise_status {
+            print!("{}", exercise::states(self.exercises));
+            return ExitCode::SUCCESS;
         }
         match self.run_binary(&opts, &common) {
             Ok(()) => ExitCode::SUCCESS,
@@ -197,27 +201,6 @@ impl<O: clap::Args, R> Chapter<O, R> {
                 ExitCode::FAILURE
             }
         }
-    }
-
-    /// `--exercise ID|all`: the verdict of one exercise, or of each of the
-    /// chapter's, as `cargo exercise ID` prints it; exit code 0 when every
-    /// one checked is solved, 1 when one is not, 2 for an unknown id.
-    fn check_exercise(&self, id: &str) -> ExitCode {
-        let chosen: Vec<&Exercise> = self
-            .exercises
-            .iter()
-            .filter(|ex| id == "all" || ex.id == id)
-            .collect();
-        if chosen.is_empty() {
-            cli::usage_error(&format!("{} has no exercise called '{id}'", self.name));
-        }
-        let mut solved = true;
-        for ex in chosen {
-            let outcome = exercise::attempt(ex.check);
-            solved &= matches!(outcome, exercise::Outcome::Solved(_));
-            print!("{}", exercise::verdict(self.name, ex, &outcome));
-        }
-        ExitCode::from(u8::from(!solved))
     }
 
     /// The "Your turn" section: every exercise of the chapter, run (`None`

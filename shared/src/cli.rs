@@ -290,6 +290,10 @@ pub struct CommonArgs {
     /// program rebuilt on each save is never the watcher itself
     #[arg(long, value_name = "ID|all", hide = true)]
     pub exercise: Option<String>,
+    /// Print `ID done|todo|wrong` for each of the chapter's exercises: what
+    /// `cargo exercise` reads for its progress list
+    #[arg(long, hide = true, conflicts_with = "exercise")]
+    pub exercise_status: bool,
 }
 
 /// Writes each plot as `dir/NAME.svg`, and its alternative text, as the

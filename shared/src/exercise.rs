@@ -23,6 +23,7 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::ExitCode;
 use std::sync::Once;
 
 pub use crate::idiom::candle_hint;
@@ -171,6 +172,55 @@ pub fn verdict(chapter: &str, ex: &Exercise, outcome: &Outcome) -> String {
     out.push_str(heading);
     out.push_str(&indent(&format!("  {}", hint.replace('\n', "\n  "))));
     out.push('\n');
+    out
+}
+
+/// A chapter binary's `--exercise ID|all`: the verdict of one exercise, or
+/// of each of the chapter's, as `cargo exercise ID` prints it, and what the
+/// check tried once it passes; exit code 0 when every one checked is solved,
+/// 1 when one is not, 2 for an unknown id.
+pub fn check_in_binary(chapter: &str, exercises: &[Exercise], id: &str) -> ExitCode {
+    let chosen: Vec<&Exercise> = exercises
+        .iter()
+        .filter(|ex| id == "all" || ex.id == id)
+        .collect();
+    if chosen.is_empty() {
+        crate::cli::usage_error(&format!("{chapter} has no exercise called '{id}'"));
+    }
+    let mut solved = true;
+    for ex in chosen {
+        let outcome = attempt(ex.check);
+        solved &= matches!(outcome, Outcome::Solved(_));
+        print!("{}", verdict(chapter, ex, &outcome));
+        if let Outcome::Solved(_) = outcome {
+            print!("{}", tried(ex));
+        }
+    }
+    ExitCode::from(u8::from(!solved))
+}
+
+/// A chapter binary's `--exercise-status`: `ID done|todo|wrong`, a line for
+/// each exercise, which `cargo exercise` reads for its progress list.
+pub fn states(exercises: &[Exercise]) -> String {
+    exercises
+        .iter()
+        .map(|ex| {
+            let state = match attempt(ex.check) {
+                Outcome::Solved(_) => "done",
+                Outcome::Todo => "todo",
+                Outcome::Wrong(_) => "wrong",
+            };
+            format!("{} {state}\n", ex.id)
+        })
+        .collect()
+}
+
+/// What the check of `ex` tried, shown once it passes.
+pub fn tried(ex: &Exercise) -> String {
+    let mut out = String::from("  What the check tried:\n");
+    for line in ex.tried.lines() {
+        out.push_str(&format!("    {}\n", line.trim()));
+    }
     out
 }
 
@@ -333,62 +383,5 @@ pub fn number(x: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_todo_a_wrong_answer_and_a_panic_are_told_apart() {
-        assert_eq!(attempt(|| todo!()), Outcome::Todo);
-        assert_eq!(attempt(|| todo!("later")), Outcome::Todo);
-        assert_eq!(attempt(|| Ok("4".into())), Outcome::Solved("4".into()));
-        assert_eq!(attempt(|| Err("5".into())), Outcome::Wrong("5".into()));
-        let Outcome::Wrong(why) = attempt(|| Ok(Vec::<u8>::new()[3].to_string())) else {
-            panic!("an index out of bounds is a wrong answer");
-        };
-        assert!(why.starts_with("it panicked: index out of bounds"), "{why}");
-    }
-
-    #[test]
-    fn compare_accepts_rounding_and_names_the_first_difference() {
-        let labels = ["a".to_string(), "b".to_string()];
-        assert!(
-            compare(
-                "loss",
-                &labels,
-                &[1.0, 100.0],
-                &[1.0 + 1e-7, 100.0001],
-                1e-5
-            )
-            .is_ok()
-        );
-        let e = compare("loss", &labels, &[1.0, f64::NAN], &[1.0, 2.0], 1e-5).unwrap_err();
-        assert_eq!(e, "loss at b: yours is NaN, the library's is 2");
-        assert_eq!(
-            [
-                number(3.7835e-44),
-                number(-0.25),
-                number(100.0),
-                number(f64::NEG_INFINITY)
-            ],
-            ["3.7835e-44", "-0.25", "100", "-inf"]
-        );
-        assert!(compare("loss", &labels, &[1.0], &[1.0, 2.0], 1e-5).is_err());
-    }
-
-    #[test]
-    fn the_verdict_names_the_file_and_gives_the_hint() {
-        let ex = Exercise {
-            id: "demo",
-            title: "a demonstration",
-            function: "demo_fn",
-            hint: "Think of x.\nThen of y.",
-            tried: "x = 1",
-            check: || todo!(),
-            check_exercise: || todo!(),
-        };
-        let v = verdict("ch99-demo", &ex, &Outcome::Todo);
-        assert!(v.contains("chapters/ch99-demo/src/exercises.rs"), "{v}");
-        assert!(v.contains("    Think of x.\n    Then of y."), "{v}");
-        assert!(your_turn("ch99-demo", &[ex]).contains("`cargo exercise demo`"));
-    }
-}
+#[path = "tests/exercise_checks.rs"]
+mod tests;

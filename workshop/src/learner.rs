@@ -5,22 +5,19 @@
 //! committed stubs are included here as text (`include_str!`), in the
 //! checker's crate only, so the browser runner's module never holds them.
 //! The stubs are a copy of every chapter's untouched `src/exercises.rs`
-//! under `src/stubs/`, which `tests/workshop.rs` keeps equal to the
+//! under `workshop/stubs/`, which `tests/workshop.rs` keeps equal to the
 //! committed files; so `--reset` works in a download without git too.
 
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
-use shared::chapter::AnyChapter;
-use shared::exercise::{self, Exercise};
+use crate::catalog::{self, Entry};
 
-use crate::workshop;
-
-include!("chapter_list.rs");
+include!("../../src/chapter_list.rs");
 
 /// `(name, solutions, stubs)` for each chapter marked `exercises` in the
-/// list: its `src/solutions.rs` and its stubs' copy in `src/stubs/`.
+/// list: its `src/solutions.rs` and its stubs' copy in `workshop/stubs/`.
 macro_rules! sources {
     ($($name:literal => $krate:ident $(, $exercises:ident)?;)*) => {
         &[$($(sources!(@$exercises $name),)?)*]
@@ -28,8 +25,8 @@ macro_rules! sources {
     (@exercises $name:literal) => {
         (
             $name,
-            include_str!(concat!("../chapters/", $name, "/src/solutions.rs")),
-            include_str!(concat!("stubs/", $name, ".rs")),
+            include_str!(concat!("../../chapters/", $name, "/src/solutions.rs")),
+            include_str!(concat!("../stubs/", $name, ".rs")),
         )
     };
 }
@@ -50,28 +47,20 @@ pub fn stubs_of(chapter: &str) -> Option<&'static str> {
 
 pub use crate::items::function_span;
 
-/// What `cargo exercise ID` adds once the exercise passes: what the check
-/// tried, then the book's solution, the function only, to compare.
-pub fn after_solving(chapter: &str, ex: &Exercise) -> String {
-    let mut out = String::from("  What the check tried:\n");
-    for line in ex.tried.lines() {
-        out.push_str(&format!("    {}\n", line.trim()));
+/// What `cargo exercise ID` adds once the exercise passes (its chapter has
+/// printed the verdict and what the check tried): the book's solution, the
+/// function only, to compare.
+pub fn after_solving(e: &Entry) -> String {
+    let file = format!("chapters/{}/src/solutions.rs", e.chapter);
+    match solutions_of(e.chapter).and_then(|s| function_span(s, e.function).map(|r| &s[r])) {
+        Some(code) => format!("\nThe book's solution — compare with yours ({file}):\n\n{code}"),
+        None => format!("\n(no `{}` in {file})\n", e.function),
     }
-    let file = format!("chapters/{chapter}/src/solutions.rs");
-    match solutions_of(chapter).and_then(|s| function_span(s, ex.function).map(|r| &s[r])) {
-        Some(code) => {
-            out.push_str(&format!(
-                "\nThe book's solution — compare with yours ({file}):\n\n{code}"
-            ));
-        }
-        None => out.push_str(&format!("\n(no `{}` in {file})\n", ex.function)),
-    }
-    out
 }
 
 /// What `--reset` restores: one exercise, or every one.
 pub enum Target {
-    One(&'static dyn AnyChapter, &'static Exercise),
+    One(&'static Entry),
     All,
 }
 
@@ -80,9 +69,9 @@ pub fn target(arg: &str) -> Result<Target, String> {
     if arg == "all" {
         return Ok(Target::All);
     }
-    workshop::find(arg)
-        .map(|(ch, ex)| Target::One(ch, ex))
-        .ok_or_else(|| format!("{}, or reset all", workshop::unknown(arg)))
+    catalog::find(arg)
+        .map(Target::One)
+        .ok_or_else(|| format!("{}, or reset all", catalog::unknown(arg)))
 }
 
 /// The text of `source` with the function of each of `names` cut out, for
@@ -136,31 +125,29 @@ fn first_difference(a: &str, b: &str) -> String {
 /// line per function.
 fn reset_chapter(
     root: &Path,
-    chapter: &dyn AnyChapter,
+    chapter: &str,
     functions: &[&str],
 ) -> Result<(String, Vec<String>), String> {
-    let rel = exercise::file_of(chapter.name());
+    let rel = catalog::file_of(chapter);
     let path = root.join(&rel);
-    let stubs = stubs_of(chapter.name()).ok_or_else(|| format!("{rel}: no stubs are kept"))?;
+    let stubs = stubs_of(chapter).ok_or_else(|| format!("{rel}: no stubs are kept"))?;
     let current = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let all: Vec<&str> = chapter.exercises().iter().map(|e| e.function).collect();
+    let all: Vec<&str> = catalog::of(chapter).map(|e| e.function).collect();
     let mine = outside(&current, &all).ok_or_else(|| {
         format!(
             "{rel} has lost one of `{}`, or has an unclosed brace, string or comment: \
-             not resetting; restore the file from src/stubs/{}.rs",
+             not resetting; restore the file from workshop/stubs/{chapter}.rs",
             all.join("`, `"),
-            chapter.name()
         )
     })?;
     let committed = outside(stubs, &all)
-        .ok_or_else(|| format!("src/stubs/{}.rs lacks an exercise", chapter.name()))?;
+        .ok_or_else(|| format!("workshop/stubs/{chapter}.rs lacks an exercise"))?;
     if mine != committed {
         return Err(format!(
             "{rel} differs from the committed file outside its exercises (first at `{}`): \
-             not resetting; undo that change first (the file is kept in src/stubs/{}.rs)",
+             not resetting; undo that change first (the file is kept in workshop/stubs/{chapter}.rs)",
             first_difference(&mine, &committed),
-            chapter.name()
         ));
     }
     let mut text = current.clone();
@@ -192,24 +179,19 @@ pub struct Reset {
 /// file that can be reset is, and each one changed outside its exercises is
 /// left alone and named (an instructor resetting a room meets those).
 pub fn reset(root: &Path, target: &Target) -> Result<Reset, String> {
-    let mut plan: Vec<(&'static dyn AnyChapter, Vec<&str>)> = Vec::new();
-    match target {
-        Target::One(ch, ex) => plan.push((*ch, vec![ex.function])),
-        Target::All => {
-            for (ch, ex) in workshop::exercises() {
-                match plan.last_mut() {
-                    Some((c, fs)) if c.name() == ch.name() => fs.push(ex.function),
-                    _ => plan.push((ch, vec![ex.function])),
-                }
-            }
-        }
-    }
+    let plan: Vec<(&str, Vec<&str>)> = match target {
+        Target::One(e) => vec![(e.chapter, vec![e.function])],
+        Target::All => catalog::chapters()
+            .into_iter()
+            .map(|ch| (ch, catalog::of(ch).map(|e| e.function).collect()))
+            .collect(),
+    };
     let mut done = Reset {
         said: String::new(),
         left_alone: Vec::new(),
     };
     for (ch, functions) in &plan {
-        let (text, said) = match reset_chapter(root, *ch, functions) {
+        let (text, said) = match reset_chapter(root, ch, functions) {
             Ok(planned) => planned,
             Err(why) if matches!(target, Target::All) => {
                 done.left_alone.push(why);
@@ -217,7 +199,7 @@ pub fn reset(root: &Path, target: &Target) -> Result<Reset, String> {
             }
             Err(why) => return Err(why),
         };
-        let path = root.join(exercise::file_of(ch.name()));
+        let path = root.join(catalog::file_of(ch));
         let before = std::fs::read_to_string(&path).unwrap_or_default();
         if before != text {
             std::fs::write(&path, &text)

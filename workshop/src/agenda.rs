@@ -2,7 +2,7 @@
 //! minutes ([`BLOCKS`], the one place they are kept), the two agendas made
 //! of them, and their tables with a running clock for the workshop page.
 
-use crate::chapters;
+use crate::catalog;
 
 /// One block of a session: a page to read and run, with minutes for the
 /// talk and the live runs, and minutes for each of its exercises.
@@ -197,9 +197,10 @@ fn rows(agenda: &Agenda) -> Result<Vec<Row>, String> {
                 Take::Only(ids) => (pick(ids)?, Vec::new()),
                 Take::IfTime(ids) => (Vec::new(), pick(ids)?),
             };
-            let what = match chapters::find(page) {
-                Some(_) => format!("[{}]({page}.md): {}", page_number(page), b.what),
-                None => b.what.to_string(),
+            let what = if catalog::CHAPTERS.contains(page) {
+                format!("[{}]({page}.md): {}", page_number(page), b.what)
+            } else {
+                b.what.to_string()
             };
             let minutes = b.minutes + exercises.iter().map(|e| e.1).sum::<u32>();
             Ok(Row {
@@ -213,7 +214,7 @@ fn rows(agenda: &Agenda) -> Result<Vec<Row>, String> {
 }
 
 /// "Chapter 5" for `ch05-…`, "Candle primer" for `ch00-…`.
-pub(crate) fn page_number(page: &str) -> String {
+pub fn page_number(page: &str) -> String {
     match page[2..4].parse::<u32>() {
         Ok(0) => "Candle primer".to_string(),
         Ok(n) => format!("Chapter {n}"),
