@@ -1,8 +1,8 @@
 //! Focal loss of one example against the probability of its true class.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional::{self as F, Reduction, SigmoidFocalLossOptions};
 use shared::activations::to_f64_vec;
-use shared::losses::focal_loss_elementwise;
 use shared::plot::linspace;
 
 // ANCHOR: focal_shape
@@ -12,7 +12,12 @@ pub fn focal_at(p: &[f64], gamma: f64) -> Result<Vec<f64>> {
     let logits: Vec<f64> = p.iter().map(|&p| (p / (1.0 - p)).ln()).collect();
     let z = Tensor::new(logits.as_slice(), &Device::Cpu)?;
     let y = z.ones_like()?;
-    to_f64_vec(&focal_loss_elementwise(&z, &y, None, gamma)?)
+    let opts = SigmoidFocalLossOptions {
+        alpha: None,
+        gamma,
+        reduction: Reduction::None,
+    };
+    to_f64_vec(&F::sigmoid_focal_loss(&z, &y, opts)?)
 }
 
 /// The probabilities of the true class where the loss is compared.

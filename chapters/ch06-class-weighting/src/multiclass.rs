@@ -1,11 +1,11 @@
 //! The multi-class task: imbalanced classes, softmax regression with and
 //! without class weights, and the scores of each class.
 
-use candle_core::{D, Device, Result, bail};
+use candle_core::{D, Device, Result, Tensor, bail};
+use nn_functional::{self as F, CrossEntropyOptions};
 use rand::Rng;
-use shared::activations::{softmax, to_f64_vec};
+use shared::activations::to_f64_vec;
 use shared::data::{Classification, normals, rng};
-use shared::losses::cross_entropy;
 use shared::metrics::{BinaryScores, accuracy, argmax_rows, class_scores, macro_f1, mean_recall};
 use shared::nn::train;
 
@@ -84,10 +84,21 @@ pub fn train_multi(opts: &Options, weights: Option<&[f64]>, sets: &Split) -> Res
     let (x, y) = (tr.x(&dev)?, tr.labels(&dev)?);
     let model = model(opts, tr.d, tr.classes)?;
     start_at_base_rate(&model, &tr.class_rates())?;
+    let weight = match weights {
+        Some(w) => Some(Tensor::new(w, &dev)?.to_dtype(x.dtype())?),
+        None => None,
+    };
     train(&model, &x, opts.lr, opts.steps as usize, |logits| {
-        cross_entropy(logits, &y, weights)
+        let opts = CrossEntropyOptions {
+            weight: weight.clone(),
+            ..Default::default()
+        };
+        F::cross_entropy(logits, &y, opts)
     })?;
-    to_f64_vec(&softmax(&model.forward(&sets.test.x(&dev)?)?, D::Minus1)?)
+    to_f64_vec(&F::softmax(
+        &model.forward(&sets.test.x(&dev)?)?,
+        D::Minus1,
+    )?)
 }
 
 /// The multi-class task: one model per loss, argmax predictions on the test set.

@@ -1,9 +1,11 @@
 //! The losses the chapter compares, the model, and one binary training run.
 
 use candle_core::{Device, Result, Tensor};
-use shared::activations::{Activation, sigmoid, to_f64_vec};
+use nn_functional::{
+    self as F, BinaryCrossEntropyWithLogitsOptions, Reduction, SigmoidFocalLossOptions,
+};
+use shared::activations::{Activation, to_f64_vec};
 use shared::data::Classification;
-use shared::losses::{bce_with_logits, focal_loss};
 use shared::nn::{Init, Mlp, train};
 
 use crate::Options;
@@ -36,9 +38,23 @@ impl Method {
     /// The mean loss over a batch of `(n, 1)` logits and 0/1 targets.
     pub fn loss(&self, logits: &Tensor, target: &Tensor) -> Result<Tensor> {
         match *self {
-            Method::Bce => bce_with_logits(logits, target, None),
-            Method::PosWeight(w) => bce_with_logits(logits, target, Some(w)),
-            Method::Focal { alpha, gamma } => focal_loss(logits, target, alpha, gamma),
+            Method::Bce => F::binary_cross_entropy_with_logits(logits, target, Default::default()),
+            Method::PosWeight(w) => {
+                let w = Tensor::new(&[w], logits.device())?.to_dtype(logits.dtype())?;
+                let opts = BinaryCrossEntropyWithLogitsOptions {
+                    pos_weight: Some(w),
+                    ..Default::default()
+                };
+                F::binary_cross_entropy_with_logits(logits, target, opts)
+            }
+            Method::Focal { alpha, gamma } => {
+                let opts = SigmoidFocalLossOptions {
+                    alpha,
+                    gamma,
+                    reduction: Reduction::Mean,
+                };
+                F::sigmoid_focal_loss(logits, target, opts)
+            }
         }
     }
 }
@@ -86,7 +102,7 @@ pub fn train_binary(opts: &Options, method: Method, sets: &Split) -> Result<Bina
     let history = train(&model, &x, opts.lr, opts.steps as usize, |logits| {
         method.loss(logits, &y)
     })?;
-    let prob = |set: &Classification| to_f64_vec(&sigmoid(&model.forward(&set.x(&dev)?)?)?);
+    let prob = |set: &Classification| to_f64_vec(&F::sigmoid(&model.forward(&set.x(&dev)?)?)?);
     let linear = match model.layers.as_slice() {
         [only] => Some(Linear {
             weights: to_f64_vec(only.weight.as_tensor())?,
