@@ -2,13 +2,22 @@
 //! (regression with MSE, binary classification with BCE-with-logits, 4-class
 //! with cross-entropy; a 32-unit ReLU MLP, full-batch Adam at lr 0.01), timed.
 //! `tools/bench-pytorch.py` runs the same loops in PyTorch for comparison.
+//!
+//! `lab bench --losses` times single losses instead, forward plus backward
+//! at a size where the arithmetic counts (issue 22, "Fast"): nn_functional's
+//! `cross_entropy` at (4096, 1000), `binary_cross_entropy_with_logits` and
+//! `mse_loss` at 10^6 elements, each next to candle-nn's function of the same
+//! name. `tools/bench-nn-functional-pytorch.py` times PyTorch's and prints
+//! the same table.
 
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use candle_core::{DType, Device, Result};
+use candle_core::{DType, Device, Result, Tensor, Var};
 use clap::Args;
+use nn_functional as F;
 use shared::activations::{Activation, to_f64_vec};
+use shared::candle_nn;
 use shared::data;
 use shared::losses;
 use shared::metrics;
@@ -29,6 +38,10 @@ pub struct BenchArgs {
     /// Seed for data and initial weights
     #[arg(long, default_value_t = data::DEFAULT_SEED)]
     pub seed: u64,
+    /// Time single losses, forward plus backward, against candle-nn's
+    /// (compare with tools/bench-nn-functional-pytorch.py)
+    #[arg(long)]
+    pub losses: bool,
 }
 
 struct Task {
@@ -105,6 +118,9 @@ fn run_task(i: usize, a: &BenchArgs) -> Result<(f64, f64)> {
 
 /// Runs every task `repeat` times and prints the fastest run of each.
 pub fn run(a: &BenchArgs) -> Result<String> {
+    if a.losses {
+        return run_losses(a);
+    }
     let mut table = Table::new(&["task", "loss", "ms total", "ms/step", "metric", "value"]);
     let mut total = 0.0;
     for (i, task) in TASKS.iter().enumerate() {
@@ -134,5 +150,133 @@ pub fn run(a: &BenchArgs) -> Result<String> {
     .ok();
     out.push_str(&table.to_string());
     writeln!(out, "all three tasks: {} ms", fixed(1e3 * total, 1)).ok();
+    Ok(out)
+}
+
+/// A loss timed by `lab bench --losses`: input, target, the loss as a scalar.
+type LossFn = fn(&Tensor, &Tensor) -> Result<Tensor>;
+
+/// (function, shape, [(implementation, loss)]): one function of `--losses`.
+type LossRow = (&'static str, &'static str, Vec<(&'static str, LossFn)>);
+
+/// The rows of `--losses`; `tools/bench-nn-functional-pytorch.py` has the
+/// same, in this order.
+fn loss_rows() -> [LossRow; 3] {
+    [
+        (
+            "cross_entropy",
+            "(4096, 1000)",
+            vec![
+                ("nn_functional", |x, y| {
+                    F::cross_entropy(x, y, Default::default())
+                }),
+                ("candle_nn", |x, y| candle_nn::loss::cross_entropy(x, y)),
+            ],
+        ),
+        (
+            "binary_cross_entropy_with_logits",
+            "(1000000,)",
+            vec![
+                ("nn_functional", |x, y| {
+                    F::binary_cross_entropy_with_logits(x, y, Default::default())
+                }),
+                ("candle_nn", |x, y| {
+                    candle_nn::loss::binary_cross_entropy_with_logit(x, y)
+                }),
+            ],
+        ),
+        (
+            "mse_loss",
+            "(1000000,)",
+            vec![
+                ("nn_functional", |x, y| {
+                    F::mse_loss(x, y, F::Reduction::Mean)
+                }),
+                ("candle_nn", |x, y| candle_nn::loss::mse(x, y)),
+            ],
+        ),
+    ]
+}
+
+/// The inputs of row `i`, f32 on the CPU, from the seeded generator:
+/// standard-normal logits, and uniform class indices (u32), 0/1 targets
+/// with probability ½, or standard-normal targets.
+fn loss_inputs(i: usize, seed: u64) -> Result<(Tensor, Tensor)> {
+    let dev = &Device::Cpu;
+    match i {
+        0 => {
+            // a uniform class in 0..1000 and 1000 normal features, unshifted
+            let set = data::shifted_classes(4096, 1000, 1000, 0.0, seed);
+            Ok((set.x(dev)?, set.labels(dev)?))
+        }
+        _ => {
+            let n = 1_000_000;
+            let mut r = data::rng(seed);
+            let x = data::normals(&mut r, n);
+            let y = data::normals(&mut r, n);
+            let y: Vec<f32> = if i == 1 {
+                y.iter().map(|&v| f32::from(u8::from(v > 0.0))).collect()
+            } else {
+                y
+            };
+            Ok((Tensor::from_vec(x, n, dev)?, Tensor::from_vec(y, n, dev)?))
+        }
+    }
+}
+
+/// Seconds for one forward and backward pass of `loss` on a fresh `Var`.
+fn time_loss(loss: LossFn, x: &Tensor, y: &Tensor) -> Result<f64> {
+    let v = Var::from_tensor(x)?;
+    let t = Instant::now();
+    let l = loss(v.as_tensor(), y)?;
+    let grads = l.backward()?;
+    let secs = t.elapsed().as_secs_f64();
+    if grads.get(v.as_tensor()).is_none() {
+        candle_core::bail!("bench: the loss gave no gradient for its input");
+    }
+    Ok(secs)
+}
+
+/// `lab bench --losses`: every row's implementations, `repeat` times each
+/// after one untimed warm-up, interleaved so that a slow moment of the
+/// machine hits them alike; the fastest run of each is printed.
+fn run_losses(a: &BenchArgs) -> Result<String> {
+    let threads = candle_core::utils::get_num_threads();
+    let mut table = Table::new(&[
+        "function",
+        "shape",
+        "implementation",
+        "ms fwd+bwd",
+        "vs nn_functional",
+    ]);
+    for (i, (name, shape, impls)) in loss_rows().into_iter().enumerate() {
+        let (x, y) = loss_inputs(i, a.seed)?;
+        let mut best = vec![f64::INFINITY; impls.len()];
+        for (_, f) in &impls {
+            time_loss(*f, &x, &y)?; // warm-up
+        }
+        for _ in 0..a.repeat {
+            for (k, (_, f)) in impls.iter().enumerate() {
+                best[k] = best[k].min(time_loss(*f, &x, &y)?);
+            }
+        }
+        for (k, (who, _)) in impls.iter().enumerate() {
+            table.row(&[
+                name.to_string(),
+                shape.to_string(),
+                who.to_string(),
+                fixed(1e3 * best[k], 2),
+                format!("{}x", fixed(best[k] / best[0], 2)),
+            ]);
+        }
+    }
+    let mut out = String::new();
+    writeln!(
+        out,
+        "candle-core 0.11, f32 on the CPU, {threads} threads, seed {}; forward plus backward, fastest of {} runs",
+        a.seed, a.repeat
+    )
+    .ok();
+    out.push_str(&table.to_string());
     Ok(out)
 }

@@ -52,6 +52,25 @@ pub(crate) fn log1p(u: &Tensor) -> Result<Tensor> {
     rounds_to_one.where_cond(u, &corrected)
 }
 
+/// [`log1p`] for `0 ≤ u ≤ 1` (an `exp` of a non-positive number, as in
+/// `softplus` and BCE with logits), the same values and gradients bit for
+/// bit with a smaller graph for autograd: where `1 + u` rounds to 1, the
+/// value `u` comes in through the constant correction added to `log(1) = 0`,
+/// not through a `where_cond`, whose backward pass allocates and selects
+/// twice. The gradient there is `1 / (1 + u) = 1` either way. (At `u = −0`
+/// the sum would give +0 where [`log1p`] gives −0, hence `0 ≤ u`.)
+pub(crate) fn log1p_of_exp(u: &Tensor) -> Result<Tensor> {
+    let one_plus = (u + 1.0)?;
+    let w = (one_plus.detach() - 1.0)?;
+    let rounds_to_one = w.eq(0.0)?;
+    let (u_c, plain) = (u.detach(), one_plus.log()?);
+    let p = plain.detach();
+    // (NaN where w is 0, replaced by u there)
+    let correction = ((&p * (&u_c / &w)?)? - &p)?;
+    let fix = rounds_to_one.where_cond(&u_c, &correction)?;
+    plain + fix
+}
+
 /// `log(1 + e^u)`, stable for any `u`: `max(u, 0) + log1p(e^(−|u|))`, with
 /// the derivative `σ(u)` (½ at 0).
 pub(crate) fn softplus(u: &Tensor) -> Result<Tensor> {
@@ -61,7 +80,7 @@ pub(crate) fn softplus(u: &Tensor) -> Result<Tensor> {
     // the two halves of the derivative, 1 and −½, add up to σ(0) = ½).
     let s = ((nonneg.to_dtype(u.dtype())? * 2.0)? - 1.0)?;
     let pos = nonneg.where_cond(u, &zeros)?;
-    let tail = log1p(&(u * s)?.neg()?.exp()?)?;
+    let tail = log1p_of_exp(&(u * s)?.neg()?.exp()?)?;
     pos + tail
 }
 

@@ -4,7 +4,7 @@
 use candle_core::{DType, Result, Tensor, bail};
 
 use crate::check::{DeviceChecks, same_shape_and_dtype, weight_like};
-use crate::math::log1p;
+use crate::math::{log1p, log1p_of_exp};
 use crate::reduction::{Reduction, reduce};
 
 /// Options of [`binary_cross_entropy_with_logits`]: PyTorch's keyword
@@ -85,8 +85,10 @@ pub fn binary_cross_entropy_with_logits(
 /// The unweighted, unreduced stable form (also used by the focal loss).
 fn bce_logits_elementwise(z: &Tensor, y: &Tensor, pos_weight: Option<&Tensor>) -> Result<Tensor> {
     let negative = z.lt(0.0)?.to_dtype(z.dtype())?; // 1 where z < 0
-    let sign = (1.0 - (&negative * 2.0)?)?; // −1 where z < 0, else +1 (also at 0)
-    let log_term = log1p(&(z * sign)?.neg()?.exp()?)?; // log(1 + e^(−|z|))
+    // +1 where z < 0, else −1 (also at 0): −sign(z), so that z·minus_sign is
+    // −|z| in one product
+    let minus_sign = negative.affine(2.0, -1.0)?;
+    let log_term = log1p_of_exp(&(z * minus_sign)?.exp()?)?; // log(1 + e^(−|z|))
     let (coef, log_term) = match pos_weight {
         None => (((1.0 - y)? - negative)?, log_term),
         Some(pw) => {
