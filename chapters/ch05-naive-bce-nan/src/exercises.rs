@@ -13,10 +13,14 @@ use candle_core::{D, Result, Tensor};
 pub fn stable_bce(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
     // TODO: do not compute σ(z) and then its log. Rewrite
     // −y·log σ(z) − (1 − y)·log(1 − σ(z)) so that `exp` only ever sees a
-    // number ≤ 0. Useful: `relu`, `abs`, `neg`, `exp`, `log`, `*`, `-`.
-    // The check wants the exact 4.14e-8 at z = ±17 with the right label, not 0
-    // (stricter than PyTorch's f32, which gives 0 for two of those): in f32,
-    // 1 + e^(−17) rounds to 1, so where t = e^(−|z|) is tiny, log(1 + t) ≈ t.
+    // number ≤ 0. Useful: `relu`, `abs`, `neg`, `exp`, `log`, `*`, `-`, and a
+    // per-element switch: a 0/1 mask from a comparison (`lt`, `gt`, then
+    // `to_dtype`, as ch01's ReLU) or `where_cond`.
+    // The check wants the loss within 1e-4 of the exact one for 8 ≤ |z| ≤ 17,
+    // 4.14e-8 at z = ±17 with the right label, not 0 (stricter than PyTorch's
+    // f32, which gives 0 for two of those): f32's 1 + t keeps fewer of
+    // t = e^(−|z|)'s digits the smaller t is, so for small t use
+    // log(1 + t) ≈ t − t²/2.
     // Its gradient there must be σ(17) − 1 = −4.1e-8 too, not 0: autograd adds
     // relu(z)'s 1, −z·y's −1 and the small term's −4.1e-8 one at a time, and
     // here −1 and −4.1e-8 meet first and round to −1, which the 1 cancels.

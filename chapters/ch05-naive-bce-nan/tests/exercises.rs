@@ -46,13 +46,46 @@ fn a_loss_or_a_gradient_of_zero_at_17_is_rejected() {
     fn cancelling(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
         let z = logits;
         let t = z.abs()?.neg()?.exp()?;
-        let tiny = t.lt(1e-5)?.to_dtype(t.dtype())?;
-        let tail = ((&tiny * &t)? + ((1.0 - &tiny)? * (&t + 1.0)?.log()?)?)?;
+        let tiny = t.lt(1e-3)?.to_dtype(t.dtype())?;
+        let series = (&t - (t.sqr()? * 0.5)?)?;
+        let tail = ((&tiny * series)? + ((1.0 - &tiny)? * (&t + 1.0)?.log()?)?)?;
         (z.relu()? - (z * targets)?)? + tail
     }
     let why = checks::stable_bce(cancelling).expect_err("a gradient of 0 at z = 17 passed");
     assert!(why.contains("the gradient at z = 17, y = 1"), "{why}");
     assert!(why.contains("cancel"), "{why}");
+}
+
+/// Between z = 8 and 12.5, f32's `log(1 + t)` has lost digits but `1 + t`
+/// has not yet rounded to 1: a solution that switches to `t` only below
+/// t = 1e-4 (off by 2.3e-4 at z = 9), or to `t − t²/2` below 1e-5 (off by
+/// 7.8e-4 at z = 11), passes at z = 17 and is rejected here.
+#[test]
+fn a_log_that_loses_digits_between_8_and_12_is_rejected() {
+    fn switch(logits: &Tensor, targets: &Tensor, below: f64, square: f64) -> Result<Tensor> {
+        let z = logits;
+        let positive = z.gt(0.0)?.to_dtype(z.dtype())?;
+        let linear = (z * (positive - targets)?)?;
+        let t = z.abs()?.neg()?.exp()?;
+        let tiny = t.lt(below)?.to_dtype(t.dtype())?;
+        let series = (&t - (t.sqr()? * square)?)?;
+        let plain = (&t + 1.0)?.log()?;
+        linear + ((&tiny * series)? + ((1.0 - &tiny)? * plain)?)?
+    }
+    fn t_below_1e4(z: &Tensor, y: &Tensor) -> Result<Tensor> {
+        switch(z, y, 1e-4, 0.0)
+    }
+    fn series_below_1e5(z: &Tensor, y: &Tensor) -> Result<Tensor> {
+        switch(z, y, 1e-5, 0.5)
+    }
+    for (f, at) in [
+        (t_below_1e4 as checks::Bce, "z = -9, y = 0"),
+        (series_below_1e5, "z = -11, y = 0"),
+    ] {
+        let why = checks::stable_bce(f).expect_err("a loss off by more than 1e-4 passed");
+        assert!(why.contains(&format!("the loss at {at}")), "{why}");
+        assert!(why.contains("below t = 1e-3"), "{why}");
+    }
 }
 
 /// `cargo exercise --watch` checks through the chapter's own binary
