@@ -8,5 +8,6 @@ mod numbers;
 mod offline;
 mod predict;
 mod shape;
+mod take_it_with_you;
 mod tidy;
 mod workshop;

@@ -56,8 +56,19 @@ pub struct Act {
 pub struct Loss {
     pub name: String,
     pub dtype: String,
-    pub value: Number,
+    pub value: Value,
+    /// The gradient with respect to each prediction (with `--reduction
+    /// none`, of the sum of the losses).
     pub grad: Vec<Number>,
+}
+
+/// A loss's value: one number, or with `--reduction none` one per element
+/// (per sample for ce and nll).
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+pub enum Value {
+    One(Number),
+    Each(Vec<Number>),
 }
 
 /// `value` as one line of JSON.

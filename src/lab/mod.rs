@@ -2,19 +2,28 @@
 //!
 //! ```text
 //! lab act relu -3 -0.5 2
-//! lab act leaky-relu --slope 0.2 -1 0 1
+//! lab act leaky-relu --negative-slope 0.2 -1 0 1
+//! lab act softmax --shape 2,3 --dim 0 1 2 3 4 5 6
 //! lab loss huber --pred=35,31,48,42 --target=41,29,55,97 --delta 5
-//! lab loss ce --classes 3 --pred=2.1,0.3,-0.5,0.1,1.9,0.2 --target=0,1 --json
+//! lab loss ce --classes 3 --pred=2.1,0.3,-0.5,0.1,1.9,0.2 --target=0,1 --label-smoothing 0.1 --json
+//! lab loss kl-div --classes 2 --pred=-0.7,-0.7 --target=1,0 --reduction batchmean
 //! lab bench --steps 200
 //! ```
 //!
-//! Clap refuses what one flag can tell on its own (a number out of its range,
-//! an option the loss does not take); the checks that need several values (a
-//! class index against `--classes`, lengths that must agree, f32's range)
-//! happen here, before Candle sees the numbers. Either way a bad value gets
-//! one line naming it and exit code 2, never a panic.
+//! Every activation and loss is `nn_functional`'s, the crate a reader takes
+//! with them, called as a reader's code would call it; its options are flags
+//! named after PyTorch's keyword arguments. Clap refuses what one flag can
+//! tell on its own (a number out of its range, an option the function does
+//! not take); the checks that are about the command line (lengths that must
+//! agree, class indices against `--classes`, f32's range) happen here; and
+//! what the library refuses (a negative weight, `label_smoothing` outside
+//! [0, 1], a shape that does not broadcast) comes back as its error, which
+//! names the argument. Each way a bad value gets one line and exit code 2,
+//! never a panic.
 
 mod act;
+mod classes;
+mod compute;
 mod json;
 mod loss;
 
@@ -26,8 +35,8 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use shared::cli::range;
 use shared::table::g6;
 
-pub use act::{ActArgs, ActName};
-pub use loss::{BceLogits, Ce, Focal, Huber, Loss, LossArgs, Numbers};
+pub use act::{Act, ActArgs, Points};
+pub use loss::{Loss, LossArgs, Numbers};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,8 +44,10 @@ pub use loss::{BceLogits, Ce, Focal, Huber, Loss, LossArgs, Numbers};
     version,
     about = "Try activations and losses on your own numbers",
     long_about = "Try activations and losses on your own numbers.\n\n\
-        Values and derivatives come from the same `shared` library the book's chapters use, \
-        through Candle's autograd, with PyTorch's semantics."
+        Values and derivatives come from nn-functional, the crate the book's chapters use \
+        (torch.nn.functional for Candle), through Candle's autograd, with PyTorch's semantics. \
+        Options are flags named after PyTorch's keyword arguments (label_smoothing: \
+        --label-smoothing)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -45,9 +56,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print f(z) and f'(z) at each point z (softmax: the probability vector)
+    /// Print f(z) and f'(z) at each point z (softmax, log-softmax: the diagonal of the Jacobian)
     Act(ActArgs),
-    /// Print a loss and its gradient with respect to each prediction
+    /// Print a loss and its gradient with respect to each prediction (PyTorch's names and options)
     Loss(LossArgs),
     /// Time three training loops: regression, binary, 4-class (compare with tools/bench-pytorch.py)
     Bench(crate::bench::BenchArgs),
@@ -205,6 +216,17 @@ impl From<serde_json::Error> for LabError {
 
 fn input_err<T>(msg: impl Into<String>) -> Result<T, LabError> {
     Err(LabError::Input(InputError(msg.into())))
+}
+
+/// An error from `nn_functional` on the user's numbers: the library's message
+/// names the argument and the rule, and it is the user's input that broke it
+/// (exit code 2). Only the first line: a backtrace, if Candle captured one,
+/// is not for the user.
+fn refused(e: candle_core::Error) -> LabError {
+    let msg = e.to_string();
+    LabError::Input(InputError(
+        msg.lines().next().unwrap_or_default().to_string(),
+    ))
 }
 
 /// Runs a parsed command line and returns what to print.
