@@ -142,10 +142,26 @@ fn the_browser_runner_runs_every_chapter_and_no_solution() {
 fn every_place_that_names_the_chapters_agrees_with_the_one_list() {
     let list = read(&root().join("src/chapter_list.rs"));
     for (file, list_path, includer) in [
-        ("src/chapters.rs", "chapter_list.rs", "book_chapters!(registry)"),
-        ("workshop/src/learner.rs", "../../src/chapter_list.rs", "book_chapters!(sources)"),
-        ("workshop/src/catalog.rs", "../../src/chapter_list.rs", "book_chapters!(names)"),
-        ("runner/src/main.rs", "../../src/chapter_list.rs", "book_chapters!(chapters)"),
+        (
+            "src/chapters.rs",
+            "chapter_list.rs",
+            "book_chapters!(registry)",
+        ),
+        (
+            "workshop/src/learner.rs",
+            "../../src/chapter_list.rs",
+            "book_chapters!(sources)",
+        ),
+        (
+            "workshop/src/catalog.rs",
+            "../../src/chapter_list.rs",
+            "book_chapters!(names)",
+        ),
+        (
+            "runner/src/main.rs",
+            "../../src/chapter_list.rs",
+            "book_chapters!(chapters)",
+        ),
     ] {
         let text = read(&root().join(file));
         assert!(
@@ -422,4 +438,79 @@ fn the_workspace_rust_version_is_the_highest_any_locked_package_needs() {
             "{page} does not say \"{declared} or newer\""
         );
     }
+}
+
+/// No two modules of a crate import each other (issue 22: `chapter.rs` and
+/// `exercise.rs` once did): in every crate's `src/`, a module that names
+/// `crate::b` is never named back by `b`. Test code is left out.
+#[test]
+fn no_two_modules_import_each_other() {
+    let mut dirs = vec![
+        root().join("src"),
+        root().join("shared/src"),
+        root().join("shared/nn-functional/src"),
+        root().join("workshop/src"),
+    ];
+    dirs.extend(
+        chapters::all()
+            .iter()
+            .map(|c| root().join("chapters").join(c.name()).join("src")),
+    );
+    let mut both = Vec::new();
+    for dir in dirs {
+        // Each module (a file, or a folder's files) and the modules it names.
+        let mut names: Vec<(String, BTreeSet<String>)> = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if path.file_name().is_some_and(|n| n != "tests") {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let rel = path.strip_prefix(&dir).unwrap();
+                let module = rel
+                    .iter()
+                    .next()
+                    .unwrap()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string();
+                let text = read(&path);
+                let code = text.split("#[cfg(test)]").next().unwrap();
+                let named: BTreeSet<String> = code
+                    .split("crate::")
+                    .skip(1)
+                    .map(|rest| {
+                        rest.chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect::<String>()
+                    })
+                    .filter(|m| !m.is_empty() && *m != module)
+                    .collect();
+                match names.iter_mut().find(|(m, _)| *m == module) {
+                    Some((_, set)) => set.extend(named),
+                    None => names.push((module, named)),
+                }
+            }
+        }
+        for (a, uses) in &names {
+            for b in uses.iter().filter(|b| a < *b) {
+                let back = names.iter().find(|(m, _)| m == b);
+                if back.is_some_and(|(_, theirs)| theirs.contains(a)) {
+                    both.push(format!("{}: {a} and {b}", dir.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        both.is_empty(),
+        "these modules import each other; move what one needs of the other:\n{}",
+        both.join("\n")
+    );
 }

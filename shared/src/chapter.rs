@@ -340,6 +340,20 @@ impl<O: clap::Args, R> AnyChapter for Chapter<O, R> {
     }
 }
 
+/// For a chapter's `exercise_…` test: panics with the verdict (problem and
+/// hint) unless the exercise `id` of `chapter` is solved.
+pub fn assert_solved(chapter: &dyn AnyChapter, id: &str) {
+    let ex = chapter
+        .exercises()
+        .iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("{} has no exercise {id}", chapter.name()));
+    let outcome = exercise::attempt(ex.check);
+    if !matches!(outcome, exercise::Outcome::Solved(_)) {
+        panic!("\n{}", exercise::verdict(chapter.name(), ex, &outcome));
+    }
+}
+
 /// Pins every section of a chapter with insta, as
 /// `tests/snapshots/CHAPTER__SECTION.snap` beside the calling test file. Call it
 /// from the chapter crate's `tests/snapshots.rs` with the chapter's `CHAPTER`;

@@ -277,20 +277,6 @@ pub fn run_locally(exercises: &[Exercise]) -> String {
     )
 }
 
-/// For a chapter's `exercise_…` test: panics with the verdict (problem and
-/// hint) unless the exercise `id` of `chapter` is solved.
-pub fn assert_solved(chapter: &dyn crate::chapter::AnyChapter, id: &str) {
-    let ex = chapter
-        .exercises()
-        .iter()
-        .find(|e| e.id == id)
-        .unwrap_or_else(|| panic!("{} has no exercise {id}", chapter.name()));
-    let outcome = attempt(ex.check);
-    if !matches!(outcome, Outcome::Solved(_)) {
-        panic!("\n{}", verdict(chapter.name(), ex, &outcome));
-    }
-}
-
 /// Compares a participant's numbers with the library's, element by element:
 /// each must be within `tol` of the expected one, relative to its size
 /// (absolute below 1), and NaN or an infinity only where one is expected.

@@ -4,7 +4,7 @@
 //! as the README's test command runs them, they check the reference solutions.
 
 use ch01_activation_shapes::CHAPTER;
-use shared::exercise::assert_solved;
+use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

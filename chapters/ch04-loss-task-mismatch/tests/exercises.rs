@@ -8,7 +8,7 @@ use candle_core::{Result, Tensor};
 use ch04_loss_task_mismatch::CHAPTER;
 use ch04_loss_task_mismatch::checks;
 use shared::activations::sigmoid;
-use shared::exercise::assert_solved;
+use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

@@ -6,7 +6,7 @@
 use candle_core::{Result, Tensor};
 use ch05_naive_bce_nan::CHAPTER;
 use ch05_naive_bce_nan::checks;
-use shared::exercise::assert_solved;
+use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

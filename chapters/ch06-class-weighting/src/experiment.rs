@@ -8,7 +8,7 @@ use shared::parallel::{Job, run_all};
 
 use crate::Options;
 use crate::multiclass::{MultiResult, MultiTask, imbalanced_classes, train_multi};
-use crate::training::{BinaryRun, Method, Split, train_binary};
+use crate::training::{BinaryRun, Method, Split, count, train_binary};
 
 /// Rows in the validation set and in the test set. Scoring is cheap, and with
 /// 1% positives 20 000 rows hold about 200 of them.
@@ -37,11 +37,6 @@ pub struct RateResult {
 pub struct Experiment {
     pub rates: Vec<RateResult>,
     pub multi: MultiResult,
-}
-
-/// How many labels equal `class`.
-pub fn count(labels: &[u32], class: u32) -> usize {
-    labels.iter().filter(|&&l| l == class).count()
 }
 
 /// The binary task at one rate, and the losses to train on it.

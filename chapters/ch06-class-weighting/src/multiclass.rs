@@ -10,8 +10,7 @@ use shared::metrics::{BinaryScores, accuracy, argmax_rows, class_scores, macro_f
 use shared::nn::train;
 
 use crate::Options;
-use crate::experiment::count;
-use crate::training::{Split, model, start_at_base_rate};
+use crate::training::{Split, count, model, start_at_base_rate};
 
 // ANCHOR: multi_data
 /// Imbalanced multi-class data: class `c` with probability `shares[c]`, four

@@ -146,3 +146,8 @@ pub fn model(opts: &Options, inputs: usize, outputs: usize) -> Result<Mlp> {
     };
     Mlp::new(&sizes, Activation::Relu, Init::PytorchDefault, opts.seed)
 }
+
+/// How many labels equal `class`.
+pub fn count(labels: &[u32], class: u32) -> usize {
+    labels.iter().filter(|&&l| l == class).count()
+}

@@ -5,7 +5,7 @@
 
 use candle_core::{D, DType, Result, Tensor};
 use ch06_class_weighting::{CHAPTER, checks};
-use shared::exercise::assert_solved;
+use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

@@ -5,7 +5,7 @@
 //! solutions.
 
 use ch07_matching_loss_to_task::CHAPTER;
-use shared::exercise::assert_solved;
+use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

@@ -7,7 +7,7 @@ use candle_core::backprop::GradStore;
 use candle_core::{Result, Var};
 use ch08_common_errors::CHAPTER;
 use ch08_common_errors::checks;
-use shared::exercise::assert_solved;
+use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(
