@@ -5,9 +5,9 @@
 
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Result, Tensor, Var};
+use nn_functional::{self as F, Reduction};
 use shared::activations::{to_f64, to_f64_vec};
 use shared::exercise::{Exercise, compare, guarded, number, returned as err};
-use shared::losses;
 use shared::table::{f4, fixed};
 
 #[cfg(not(feature = "solutions"))]
@@ -281,8 +281,10 @@ fn column_mse_check(f: ColumnMse) -> std::result::Result<String, String> {
     let mut got = Vec::new();
     for (name, p, y) in cases {
         let g = loss_of(f, p, y, name)?;
-        let want = to_f64(&losses::mse(p, &y.reshape(p.shape()).map_err(err)?).map_err(err)?)
-            .map_err(err)?;
+        let want = to_f64(
+            &F::mse_loss(p, &y.reshape(p.shape()).map_err(err)?, Reduction::Mean).map_err(err)?,
+        )
+        .map_err(err)?;
         let wide = p.broadcast_sub(y).and_then(|d| d.sqr()?.mean_all());
         let wide = to_f64(&wide.map_err(err)?).map_err(err)?;
         let n = p.elem_count() as f64;

@@ -2,8 +2,8 @@
 //! pull every weight to zero. Both show in the gradient each layer gets.
 
 use candle_core::{DType, Device, Result, Tensor};
-use shared::activations::{Activation, sigmoid, to_f64, to_f64_vec};
-use shared::losses;
+use nn_functional as F;
+use shared::activations::{Activation, to_f64, to_f64_vec};
 use shared::metrics::accuracy;
 use shared::nn::{Init, Mlp};
 
@@ -50,7 +50,7 @@ fn norm(t: &Tensor) -> Result<f64> {
 pub fn flat_study(opts: &Options) -> Result<Vec<FlatRun>> {
     let data = shared::data::imbalanced_binary(opts.samples, 0.5, 1.5, opts.seed);
     let (x, y) = (data.x(&Device::Cpu)?, data.binary_targets(&Device::Cpu)?);
-    let loss = |z: &Tensor| losses::bce_with_logits(z, &y, None);
+    let loss = |z: &Tensor| F::binary_cross_entropy_with_logits(z, &y, Default::default());
     let setups = [
         (FlatCase::Healthy, 0.0, 0.01),
         (FlatCase::DeadRelu, opts.dead_bias, 0.01),
@@ -85,7 +85,7 @@ pub fn flat_study(opts: &Options) -> Result<Vec<FlatRun>> {
             layer_weights.push(norm(&layer.weight)?);
         }
         let (dead, hidden) = dead_units(&mlp, &x)?;
-        let p = to_f64_vec(&sigmoid(&z)?)?;
+        let p = to_f64_vec(&F::sigmoid(&z)?)?;
         let pred: Vec<u32> = p.iter().map(|&p| u32::from(p > 0.5)).collect();
         runs.push(FlatRun {
             case,

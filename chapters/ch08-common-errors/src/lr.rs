@@ -4,9 +4,9 @@
 //! section's silent broadcast.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional::{self as F, Reduction};
 use shared::activations::Activation;
 use shared::data::Regression;
-use shared::losses;
 use shared::nn::{Init, Mlp};
 
 use crate::Options;
@@ -87,7 +87,7 @@ pub fn lr_study(opts: &Options) -> Result<LrStudy> {
             Opt::Sgd { lr },
             opts.steps,
             clip,
-            |p: &Tensor| losses::mse(p, &y),
+            |p: &Tensor| F::mse_loss(p, &y, Reduction::Mean),
         )?;
         runs.push(LrRun { lr, clip, run });
     }

@@ -3,6 +3,7 @@
 //! clipping, a sane initialisation), on the same data from the same seed.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional as F;
 use shared::activations::{Activation, to_f64_vec};
 use shared::losses;
 use shared::metrics::accuracy;
@@ -80,7 +81,7 @@ pub fn nan_study(opts: &Options) -> Result<NanStudy> {
             if naive_loss {
                 losses::naive_bce(z, &y)
             } else {
-                losses::bce_with_logits(z, &y, None)
+                F::binary_cross_entropy_with_logits(z, &y, Default::default())
             }
         })?;
         let (_, accuracy) = logit_summary(&mlp.forward(&x)?, &data.labels)?;

@@ -1,11 +1,11 @@
-//! Shape mistakes: what `shared`'s losses, candle-nn's losses and Candle's
+//! Shape mistakes: what `nn_functional`'s losses, candle-nn's losses and Candle's
 //! own operations say when the prediction and the target disagree, and the
 //! one mistake nobody reports, a broadcast that turns N errors into N × N.
 
 use candle_core::{DType, Device, Result, Tensor};
+use nn_functional::{self as F, Reduction};
 use shared::activations::{to_f64, to_f64_vec};
 use shared::candle_nn::loss as nn_loss;
-use shared::losses;
 
 use crate::Options;
 use crate::lr::{linear, regression};
@@ -65,54 +65,55 @@ pub fn mistakes() -> Result<Vec<Mistake>> {
     let targets_f32 = Tensor::new(&[1.0f32, 0.0, 1.0, 0.0], dev)?; // (4)
     let targets_u32 = Tensor::new(&[1u32, 0, 1, 0], dev)?; // (4)
     let logits_n2 = Tensor::new(&[[0.0f32, 2.0], [1.0, 0.0], [0.0, 0.5], [3.0, 0.0]], dev)?;
+    let bce =
+        |x: &Tensor, y: &Tensor| F::binary_cross_entropy_with_logits(x, y, Default::default());
+    let ce = |x: &Tensor, y: &Tensor| F::cross_entropy(x, y, Default::default());
     Ok(vec![
         Mistake {
             what: "BCE: logits (4, 1), targets (4)",
             attempts: vec![
-                attempt("shared::losses::bce_with_logits", || {
-                    losses::bce_with_logits(&logits_n1, &targets_f32, None)
+                attempt("F::binary_cross_entropy_with_logits", || {
+                    bce(&logits_n1, &targets_f32)
                 }),
                 attempt("candle_nn::loss::binary_cross_entropy_with_logit", || {
                     nn_loss::binary_cross_entropy_with_logit(&logits_n1, &targets_f32)
                 }),
                 attempt("fixed: logits.squeeze(1)", || {
-                    losses::bce_with_logits(&logits_n1.squeeze(1)?, &targets_f32, None)
+                    bce(&logits_n1.squeeze(1)?, &targets_f32)
                 }),
             ],
         },
         Mistake {
             what: "cross-entropy: logits (4, 1), class indices (4)",
             attempts: vec![
-                attempt("shared::losses::cross_entropy", || {
-                    losses::cross_entropy(&logits_n1, &targets_u32, None)
-                }),
+                attempt("F::cross_entropy", || ce(&logits_n1, &targets_u32)),
                 attempt("candle_nn::loss::cross_entropy", || {
                     nn_loss::cross_entropy(&logits_n1, &targets_u32)
                 }),
-                attempt("fixed: logits (4, 2)", || {
-                    losses::cross_entropy(&logits_n2, &targets_u32, None)
-                }),
+                attempt("fixed: logits (4, 2)", || ce(&logits_n2, &targets_u32)),
             ],
         },
         Mistake {
             what: "cross-entropy: logits (4, 2), f32 targets (4)",
             attempts: vec![
-                attempt("shared::losses::cross_entropy", || {
-                    losses::cross_entropy(&logits_n2, &targets_f32, None)
-                }),
+                attempt("F::cross_entropy", || ce(&logits_n2, &targets_f32)),
                 attempt("candle_nn::loss::cross_entropy", || {
                     nn_loss::cross_entropy(&logits_n2, &targets_f32)
                 }),
                 attempt("fixed: targets.to_dtype(DType::U32)", || {
-                    nn_loss::cross_entropy(&logits_n2, &targets_f32.to_dtype(DType::U32)?)
+                    ce(&logits_n2, &targets_f32.to_dtype(DType::U32)?)
+                }),
+                attempt("or: one-hot class probabilities (4, 2)", || {
+                    let one_hot = Tensor::stack(&[(1.0 - &targets_f32)?, targets_f32.clone()], 1)?;
+                    ce(&logits_n2, &one_hot)
                 }),
             ],
         },
         Mistake {
             what: "MSE: predictions (4, 1), targets (4)",
             attempts: vec![
-                attempt("shared::losses::mse", || {
-                    losses::mse(&logits_n1, &targets_f32)
+                attempt("F::mse_loss", || {
+                    F::mse_loss(&logits_n1, &targets_f32, Reduction::Mean)
                 }),
                 attempt("candle_nn::loss::mse", || {
                     nn_loss::mse(&logits_n1, &targets_f32)
@@ -124,7 +125,7 @@ pub fn mistakes() -> Result<Vec<Mistake>> {
                     logits_n1.broadcast_sub(&targets_f32)?.sqr()?.mean_all()
                 }),
                 attempt("fixed: target.unsqueeze(1)", || {
-                    losses::mse(&logits_n1, &targets_f32.unsqueeze(1)?)
+                    F::mse_loss(&logits_n1, &targets_f32.unsqueeze(1)?, Reduction::Mean)
                 }),
             ],
         },
@@ -146,7 +147,7 @@ pub fn broadcast(opts: &Options) -> Result<Broadcast> {
     let y_n1 = data.y(&Device::Cpu)?; // (N, 1), like the model's output
     let y_n = y_n1.squeeze(1)?; // (N): what a data loader often gives
     let broken = |p: &Tensor| p.broadcast_sub(&y_n)?.sqr()?.mean_all();
-    let right = |p: &Tensor| losses::mse(p, &y_n1);
+    let right = |p: &Tensor| F::mse_loss(p, &y_n1, Reduction::Mean);
     let model = linear(opts.seed)?;
     let p0 = model.forward(&x)?;
     let shape = p0.broadcast_sub(&y_n)?.dims().to_vec();

@@ -3,8 +3,9 @@
 //! cross-entropy (a second softmax). Both train, worse.
 
 use candle_core::{D, Device, Result, Tensor};
-use shared::activations::{Activation, sigmoid, softmax, to_f64, to_f64_vec};
-use shared::losses::{self, loss_and_grad};
+use nn_functional as F;
+use shared::activations::{Activation, to_f64, to_f64_vec};
+use shared::losses::loss_and_grad;
 use shared::metrics::{accuracy, argmax_rows};
 use shared::nn::{Init, Mlp};
 
@@ -29,6 +30,7 @@ pub struct SquashRun {
 #[derive(Clone, Debug)]
 pub struct SquashTask {
     pub task: &'static str,
+    /// The loss that expects logits.
     pub loss: &'static str,
     /// The activation added by mistake, as applied to the logits.
     pub activation: &'static str,
@@ -60,12 +62,12 @@ pub fn squash_study(opts: &Options) -> Result<Vec<SquashTask>> {
         );
         // The activation the reader added by mistake, and the loss (which has its own).
         let activation = |z: &Tensor| match classes {
-            1 => sigmoid(z),
-            _ => softmax(z, D::Minus1),
+            1 => F::sigmoid(z),
+            _ => F::softmax(z, D::Minus1),
         };
         let loss = |z: &Tensor| match classes {
-            1 => losses::bce_with_logits(z, &y_bin, None),
-            _ => losses::cross_entropy(z, &labels, None),
+            1 => F::binary_cross_entropy_with_logits(z, &y_bin, Default::default()),
+            _ => F::cross_entropy(z, &labels, Default::default()),
         };
         let mut runs = Vec::new();
         for squashed in [false, true] {
@@ -107,9 +109,9 @@ pub fn squash_study(opts: &Options) -> Result<Vec<SquashTask>> {
         tasks.push(SquashTask {
             task,
             loss: if classes == 1 {
-                "bce_with_logits"
+                "F::binary_cross_entropy_with_logits"
             } else {
-                "cross_entropy"
+                "F::cross_entropy"
             },
             activation: if classes == 1 {
                 "sigmoid(logits)"
@@ -132,7 +134,11 @@ fn floor(data: &shared::data::Classification, classes: usize) -> Result<f64> {
     let n = data.len();
     if classes == 1 {
         let y = data.binary_targets(dev)?;
-        return to_f64(&losses::bce_with_logits(&y, &y, None)?);
+        return to_f64(&F::binary_cross_entropy_with_logits(
+            &y,
+            &y,
+            Default::default(),
+        )?);
     }
     let one_hot: Vec<f32> = data
         .labels
@@ -140,5 +146,9 @@ fn floor(data: &shared::data::Classification, classes: usize) -> Result<f64> {
         .flat_map(|&l| (0..classes).map(move |c| f32::from(u8::from(c == l as usize))))
         .collect();
     let p = Tensor::from_vec(one_hot, (n, classes), dev)?;
-    to_f64(&losses::cross_entropy(&p, &data.labels(dev)?, None)?)
+    to_f64(&F::cross_entropy(
+        &p,
+        &data.labels(dev)?,
+        Default::default(),
+    )?)
 }

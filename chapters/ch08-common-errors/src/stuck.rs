@@ -2,8 +2,8 @@
 //! two-class task, then cross-entropy, then cross-entropy with class weights.
 
 use candle_core::{D, Device, Result, Tensor};
-use shared::activations::{Activation, softmax, to_f64_vec};
-use shared::losses;
+use nn_functional::{self as F, CrossEntropyOptions, Reduction};
+use shared::activations::{Activation, to_f64_vec};
 use shared::metrics::{accuracy, argmax_rows, average_precision, class_scores};
 use shared::nn::{Init, Mlp};
 
@@ -77,6 +77,7 @@ pub fn stuck_study(opts: &Options) -> Result<StuckStudy> {
     let n = data.len();
     // Negatives per positive: the weight that makes both classes count alike.
     let positive_weight = (n - positives) as f64 / positives.max(1) as f64;
+    let class_weights = Tensor::new(&[1.0, positive_weight], &Device::Cpu)?.to_dtype(x.dtype())?;
     let mut runs = Vec::new();
     for loss in [
         StuckLoss::Mse,
@@ -96,16 +97,22 @@ pub fn stuck_study(opts: &Options) -> Result<StuckStudy> {
             opts.steps,
             None,
             |z| match loss {
-                StuckLoss::Mse => losses::mse(&softmax(z, D::Minus1)?, &one_hot),
-                StuckLoss::CrossEntropy => losses::cross_entropy(z, &labels, None),
+                StuckLoss::Mse => {
+                    F::mse_loss(&F::softmax(z, D::Minus1)?, &one_hot, Reduction::Mean)
+                }
+                StuckLoss::CrossEntropy => F::cross_entropy(z, &labels, Default::default()),
                 StuckLoss::WeightedCrossEntropy => {
-                    losses::cross_entropy(z, &labels, Some(&[1.0, positive_weight]))
+                    let weighted = CrossEntropyOptions {
+                        weight: Some(class_weights.clone()),
+                        ..Default::default()
+                    };
+                    F::cross_entropy(z, &labels, weighted)
                 }
             },
         )?;
         let z = to_f64_vec(&mlp.forward(&x)?)?;
         let pred = argmax_rows(&z, 2);
-        let p = to_f64_vec(&softmax(&mlp.forward(&x)?, D::Minus1)?)?;
+        let p = to_f64_vec(&F::softmax(&mlp.forward(&x)?, D::Minus1)?)?;
         let scores = class_scores(&pred, &data.labels, 1);
         let negatives_recall = class_scores(&pred, &data.labels, 0).recall;
         let p_pos: Vec<f64> = (0..n).map(|i| p[2 * i + 1]).collect();

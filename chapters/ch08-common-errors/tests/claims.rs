@@ -70,18 +70,23 @@ fn shape_mistakes_give_these_messages() {
     let m = mistakes().unwrap();
     let said = |i: usize, j: usize| m[i].attempts[j].outcome.clone();
     let err = |i, j| said(i, j).expect_err("an error");
-    assert!(err(0, 0).contains("prediction shape [4, 1] does not match target shape [4]"));
+    assert_eq!(
+        err(0, 0),
+        "binary_cross_entropy_with_logits: `target` must have the shape of `input`, [4, 1], got [4]"
+    );
     assert_eq!(err(0, 1), "shape mismatch in mul, lhs: [4], rhs: [4, 1]");
-    assert!(err(1, 0).contains("class index 1 out of range for 1 classes"));
+    assert!(err(1, 0).contains("must be a class index in 0..1"));
     assert_eq!(err(1, 1), "gather invalid index 1 with dim size 1");
-    // f32 class indices: shared converts them, candle-nn refuses
-    assert!(said(2, 0).is_ok());
+    // f32 targets: the library reads them as class probabilities, which must
+    // have the logits' shape (PyTorch refuses too); candle-nn's gather refuses
+    assert!(err(2, 0).contains("probability `target` must have the shape of `input`"));
     assert_eq!(err(2, 1), "unsupported dtype F32 for op gather");
+    assert!(err(3, 0).contains("must have the shape of `input`, [4, 1], got [4]"));
     assert_eq!(err(3, 1), "shape mismatch in sub, lhs: [4, 1], rhs: [4]");
     // broadcast_sub says nothing and gives another number than the right loss
     let (silent, right) = (said(3, 3).unwrap(), said(3, 4).unwrap());
     assert!((silent - right).abs() > 1.0, "{silent} {right}");
-    for (i, j) in [(0, 2), (1, 2), (2, 2)] {
+    for (i, j) in [(0, 2), (1, 2), (2, 2), (2, 3)] {
         assert_eq!(said(i, j), said(0, 2), "every fix gives the same loss");
     }
 }
