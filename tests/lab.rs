@@ -1059,3 +1059,59 @@ fn help_names_pytorchs_options_and_their_defaults() {
         assert!(acts.contains(name), "{name} missing from:\n{acts}");
     }
 }
+
+/// What `lab` prints as text, pinned (`tests/snapshots/lab__text.snap`): the
+/// headline with the options in effect, the ignored samples, the weighted
+/// mean's denominator, per-element losses with `--reduction none`, and the
+/// Jacobian's diagonal of a softmax along a chosen dimension.
+#[test]
+fn text_output_is_pinned() {
+    let mut text = String::new();
+    for args in [
+        &[
+            "loss",
+            "ce",
+            "--classes=3",
+            "--pred=2.1,0.3,-0.5,0.1,1.9,0.2,-0.3,0.4,2.2",
+            "--target=0,1,-100",
+            "--weight=1,19,1",
+            "--label-smoothing=0.2",
+        ][..],
+        &[
+            "loss",
+            "bce-logits",
+            "--classes=2",
+            "--pred=2,-1,0.5,3",
+            "--target=1,0,0,1",
+            "--pos-weight=3,1",
+            "--reduction=none",
+        ],
+        &[
+            "loss",
+            "kl-div",
+            "--classes=2",
+            "--pred=-1.2,-0.4,-0.1,-2.5",
+            "--target=0.3,0.7,0.9,0.1",
+            "--reduction=batchmean",
+        ],
+        &[
+            "act",
+            "softmax",
+            "--shape=2,3",
+            "--dim=0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+        ],
+        &["act", "leaky-relu", "--negative-slope=0.2", "-1", "0", "1"],
+    ] {
+        text.push_str(&format!("$ lab {}\n{}\n", args.join(" "), stdout(args)));
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("lab__text", text));
+}

@@ -240,7 +240,7 @@ fn index_detail(
         let kept = idx.len() - ignored.len();
         writeln!(
             detail,
-            "weighted mean: divided by the targets' total weight {}, not by N = {kept}",
+            "weighted mean: divided by the kept targets' total weight {}, not by their number, {kept}",
             g6(total)
         )
         .ok();
