@@ -18,6 +18,7 @@ use shared::cli::{above, range};
 use shared::table::{Table, f4, fixed, g4, sci};
 
 pub mod checks;
+#[allow(unused_imports)] // an answer need not use every import the file has
 pub mod exercises;
 pub mod plots;
 pub mod shapes;

@@ -6,9 +6,8 @@
 //! at inference, with label smoothing as one more option. With `--timing`,
 //! the last section adds how long each of the three main loops took.
 //!
-//! `tasks.rs`, `multilabel.rs`, `sequence.rs`, `calibration.rs` and
-//! `speed.rs` compute, this file prints, `plots.rs` draws; `exercises.rs` is
-//! the workshop's, with `checks.rs` and (feature `solutions`) `solutions.rs`.
+//! `tasks.rs`, `multilabel.rs`, `sequence.rs`, `calibration.rs` and `speed.rs` compute, this
+//! file prints, `plots.rs` draws; `exercises.rs`, `checks.rs`, `solutions.rs`: the workshop's.
 
 use std::io::Write;
 
@@ -19,6 +18,7 @@ use shared::table::{Table, f4, fixed, pct};
 
 pub mod calibration;
 pub mod checks;
+#[allow(unused_imports)] // an answer need not use every import the file has
 pub mod exercises;
 pub mod multilabel;
 pub mod plots;
@@ -69,7 +69,7 @@ pub struct Options {
     #[arg(long, default_value_t = shared::data::DEFAULT_SEED)]
     pub seed: u64,
     /// How the training loops add each layer's bias (the outputs agree to rounding)
-    #[arg(long, value_enum, default_value_t = BiasAdd::Matmul)]
+    #[arg(long, value_enum, default_value_t = BiasAdd::Column)]
     pub bias_add: BiasAdd,
     /// How the training loops compute ReLU's 0/1 mask (the outputs are identical)
     #[arg(long, value_enum, default_value_t = ReluMask::Sign)]
@@ -116,7 +116,8 @@ impl Options {
             hidden: self.hidden as usize,
             seed: self.seed,
             forward: Forward {
-                bias_as_matmul: self.bias_add == BiasAdd::Matmul,
+                bias_as_matmul: self.bias_add != BiasAdd::Broadcast,
+                first_bias_as_column: self.bias_add == BiasAdd::Column,
                 relu_mask_from_sign: self.relu_mask == ReluMask::Sign,
             },
         }
