@@ -241,7 +241,7 @@ pub fn render(agenda: &Agenda) -> Result<String, String> {
             .chain(
                 r.if_time
                     .iter()
-                    .map(|(id, m)| format!("`{id}` ({m}, if time allows)")),
+                    .map(|(id, m)| format!("`{id}` ({m} more, for whoever is ahead, or at home)")),
             )
             .collect();
         let exercises = exercises.join(", ");
@@ -259,7 +259,7 @@ pub fn render(agenda: &Agenda) -> Result<String, String> {
     let extra: usize = rows(agenda)?.iter().map(|r| r.if_time.len()).sum();
     let extra = match extra {
         0 => String::new(),
-        n => format!(" (and {n} if time allows)"),
+        n => format!(" (and {n} for whoever is ahead)"),
     };
     out.push_str(&format!(
         "| {}:{:02} | end: {} minutes in all, {} exercises{extra} | | |\n",

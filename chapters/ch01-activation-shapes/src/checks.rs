@@ -23,7 +23,7 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
            makes it a number you can scale and shift. At the kink itself PyTorch\n\
            takes the left-hand derivative, as for ReLU (0 there): which comparison\n\
            puts z = 0 on the left side?",
-    tried: "z = -100, -3, -1e-30, -0, 0, 1e-30, 0.5, 3 (z = 0 gets the slope of the right, as autograd does)\n\
+    tried: "z = -100, -3, -1e-30, -0, 0, 1e-30, 0.5, 3 (z = 0 gets the slope, the left side's value, as in PyTorch)\n\
             slopes 0.01 and 0.2, in f32 as a (2, 4) tensor and in f64\n\
             each against Candle's autograd on nn_functional::leaky_relu",
     check: || leaky_relu_grad(answers::leaky_relu_grad),
