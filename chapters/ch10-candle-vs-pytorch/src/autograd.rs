@@ -4,7 +4,8 @@
 //! the measurement next to the PyTorch figure it differs from.
 
 use candle_core::{D, DType, Device, Result, Tensor, Var};
-use shared::activations::{candle_leaky_relu, naive_softmax, sigmoid, to_f64_vec};
+use nn_functional as F;
+use shared::activations::{candle_leaky_relu, naive_softmax, to_f64_vec};
 
 use crate::Difference;
 
@@ -58,7 +59,7 @@ pub fn powf() -> Result<Vec<Difference>> {
     let zero = Tensor::new(&[0.0f32], &Device::Cpu)?;
     // −log σ(z) · (1 − σ(z))^0 at logit 20, label 1: σ(20) is exactly 1 in f32.
     let focal_by_powf = |z: &Tensor| {
-        let p = sigmoid(z)?;
+        let p = F::sigmoid(z)?;
         let ce = p.log()?.neg()?;
         (1.0 - p)?.powf(0.0)? * ce
     };

@@ -2,7 +2,8 @@
 //! GELU, and how far each backward pass is from the exact derivative.
 
 use candle_core::{DType, Result, Tensor};
-use shared::activations::{self, value_and_grad};
+use nn_functional::{self as F, GeluApproximate};
+use shared::activations::value_and_grad;
 use shared::plot::linspace;
 
 /// The points of the values table.
@@ -62,8 +63,11 @@ pub fn gelus() -> Result<Gelus> {
         tanh_approx: values(|z| z.gelu())?,
         erf: values(|z| z.gelu_erf())?,
         pytorch: PYTORCH_GELU.to_vec(),
-        // `activations::gelu` is z·(1 + erf(z/√2))/2; erf's backward is exact.
-        erf_error: error(slope(|z| z.gelu_erf())?, slope(activations::gelu)?),
+        // `F::gelu` is z·(1 + erf(z/√2))/2; erf's backward is exact.
+        erf_error: error(
+            slope(|z| z.gelu_erf())?,
+            slope(|z| F::gelu(z, GeluApproximate::None))?,
+        ),
         tanh_error: error(slope(|z| z.gelu())?, slope(tanh_formula)?),
     })
 }

@@ -110,7 +110,7 @@ pub const SECTIONS: &[Section<Report>] = &[
     },
     Section {
         name: "builtins",
-        title: "What PyTorch has built in, candle-nn 0.11 lacks, and shared provides",
+        title: "What PyTorch has built in, candle-nn 0.11 lacks, and nn_functional provides",
         body: print_builtins,
     },
 ];
@@ -176,13 +176,13 @@ fn print_gelu(r: &Report, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_bce(r: &Report, out: &mut dyn Write) -> Result<()> {
-    let mut table = Table::new(&["logit", "label", "candle-nn", "shared", "PyTorch"]);
+    let mut table = Table::new(&["logit", "label", "candle-nn", "nn_functional", "PyTorch"]);
     for b in &r.bce {
         table.row(&[
             fixed(b.logit, 0),
             fixed(b.target, 0),
             g4(b.candle_nn),
-            g4(b.shared),
+            g4(b.library),
             g4(b.pytorch),
         ]);
     }
@@ -238,12 +238,16 @@ fn print_builtins(r: &Report, out: &mut dyn Write) -> Result<()> {
         Some(path) => path.strip_prefix(krate).unwrap_or(path).to_string(),
         None => "-".to_string(),
     };
-    let mut table = Table::new(&["need", "candle_nn:: (without it)", "shared:: (with it)"]);
+    let mut table = Table::new(&[
+        "need",
+        "candle_nn:: (without it)",
+        "nn_functional:: (with it)",
+    ]);
     for b in &r.builtins {
         table.row(&[
             b.need.to_string(),
             name(&b.candle_nn, "candle_nn::"),
-            name(&b.shared, "shared::"),
+            name(&b.library, "nn_functional::"),
         ]);
     }
     write!(out, "{table}")?;
@@ -251,11 +255,11 @@ fn print_builtins(r: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "z = [2, -1, 0.5, -3], y = [1, 0, 0, 1]; z2 = z as 2 rows of 2 classes, t = [0, 1];\n\
-         g = the gradient (10, 10) of 10 * (w0 + w1)"
+         g = the gradient (10, 10) of 10 * (w0 + w1); {{…}}: the options, the rest at PyTorch's defaults"
     )?;
-    let mut table = Table::new(&["shared::", "shared", "PyTorch"]);
+    let mut table = Table::new(&["call", "nn_functional", "PyTorch"]);
     for c in &r.replacements {
-        table.row(&[c.call.to_string(), fixed(c.shared, 6), fixed(c.pytorch, 6)]);
+        table.row(&[c.call.to_string(), fixed(c.library, 6), fixed(c.pytorch, 6)]);
     }
     write!(out, "{table}")?;
     Ok(())

@@ -58,9 +58,13 @@ fn candle_nns_bce_with_logits_is_the_naive_form() {
     assert_eq!(at(-100.0).candle_nn, f64::INFINITY, "{msg}");
     for r in &rows {
         let tol = 1e-6 * r.pytorch.abs();
-        assert!((r.shared - r.pytorch).abs() <= tol, "shared at {}", r.logit);
+        assert!(
+            (r.library - r.pytorch).abs() <= tol,
+            "nn_functional at {}",
+            r.logit
+        );
     }
-    assert_eq!(at(100.0).shared, 100.0);
+    assert_eq!(at(100.0).library, 100.0);
 }
 
 #[test]
@@ -89,6 +93,19 @@ fn the_division_backward_squares_the_divisor_and_loses_the_gradient() {
     assert_eq!(by_b, 0.0, "{msg}");
     assert_eq!(find(&d, "exp/sum then log").candle, 50.0, "{msg}");
     assert_eq!(find(&d, "the same, gradient").candle, 0.0, "{msg}");
+    // The page: log-softmax, as in nn_functional::cross_entropy, gives exactly 1.
+    let dev = candle_core::Device::Cpu;
+    let z = candle_core::Var::new(&[[50.0f32, 0.0, 0.0]], &dev).unwrap();
+    let t = Tensor::new(&[1u32], &dev).unwrap();
+    let loss = nn_functional::cross_entropy(z.as_tensor(), &t, Default::default()).unwrap();
+    let g = loss
+        .backward()
+        .unwrap()
+        .get(&z)
+        .unwrap()
+        .to_vec2::<f32>()
+        .unwrap();
+    assert_eq!(g[0][0], 1.0, "{msg}");
 }
 
 #[test]
@@ -106,26 +123,33 @@ fn the_cpu_generator_cannot_be_seeded() {
 }
 
 #[test]
-fn the_shared_replacements_are_real_paths_with_pytorchs_values() {
+fn the_librarys_replacements_are_real_paths_with_pytorchs_values() {
     let msg = update("ch06-class-weighting");
     // candle-nn's losses still take no weights: these stop compiling if they do.
     let _: fn(&Tensor, &Tensor) -> Result<Tensor> = candle_nn::loss::cross_entropy;
     let _: fn(&Tensor, &Tensor) -> Result<Tensor> =
         candle_nn::loss::binary_cross_entropy_with_logit;
-    let names: Vec<Option<String>> = losses::builtins().into_iter().map(|b| b.shared).collect();
+    let names: Vec<Option<String>> = losses::builtins().into_iter().map(|b| b.library).collect();
+    // Each name is the library's own function, exported at its root.
     let expected = [
-        Some(type_name_of_val(&shared::losses::focal_loss)),
-        Some(type_name_of_val(&shared::losses::cross_entropy)),
-        Some(type_name_of_val(&shared::losses::bce_with_logits)),
-        None,
-        Some(type_name_of_val(&shared::grad::clip_grad_norm)),
+        Some(losses::root_path_of(&nn_functional::sigmoid_focal_loss)),
+        Some(losses::root_path_of(&nn_functional::cross_entropy)),
+        Some(losses::root_path_of(
+            &nn_functional::binary_cross_entropy_with_logits,
+        )),
+        Some(losses::root_path_of(&nn_functional::cross_entropy)),
+        Some(losses::root_path_of(&nn_functional::clip_grad_norm)),
     ];
     for (got, want) in names.iter().zip(expected) {
-        assert_eq!(got.as_deref(), want, "{msg}");
+        assert_eq!(got, &want, "{msg}");
     }
-    assert_eq!(names[0].as_deref(), Some("shared::losses::focal_loss"));
+    assert_eq!(
+        names[0].as_deref(),
+        Some("nn_functional::sigmoid_focal_loss")
+    );
+    assert!(type_name_of_val(&nn_functional::sigmoid_focal_loss).ends_with("::sigmoid_focal_loss"));
     for r in losses::replacements().unwrap() {
-        assert!((r.shared - r.pytorch).abs() < 1e-6, "{}: {msg}", r.call);
+        assert!((r.library - r.pytorch).abs() < 1e-6, "{}: {msg}", r.call);
     }
 }
 
