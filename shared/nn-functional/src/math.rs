@@ -47,7 +47,13 @@ pub(crate) fn log1p(u: &Tensor) -> Result<Tensor> {
     // 1/(1 + u), which rounding `1 + u` leaves accurate (the correction,
     // off 1 by up to ε/u, would not).
     let plain = one_plus.log()?;
-    let fix = ((plain.detach() * correction)? - plain.detach())?;
+    let p = plain.detach();
+    let fix = ((&p * correction)? - &p)?;
+    // At u = −1, log(0) = −∞ takes no correction: −∞ − (−∞) would be NaN.
+    let fix = p
+        .abs()?
+        .lt(f64::INFINITY)?
+        .where_cond(&fix, &full_like(u, 0.0)?)?;
     let corrected = (plain + fix)?;
     rounds_to_one.where_cond(u, &corrected)
 }

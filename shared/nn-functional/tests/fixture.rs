@@ -61,6 +61,11 @@ fn rel_err(
             }
             continue;
         }
+        if !a.is_finite() {
+            // NaN or ∞ where PyTorch is finite (`f64::max` would drop a NaN).
+            worst = f64::INFINITY;
+            continue;
+        }
         let denom = b.abs().max(floor * scale).max(f64::MIN_POSITIVE);
         worst = worst.max((a - b).abs() / denom);
     }
