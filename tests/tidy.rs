@@ -82,6 +82,40 @@ fn every_listing_names_and_links_the_file_it_comes_from() {
     assert!(checked > 20, "only {checked} listings found");
 }
 
+/// Every code listing is a named region between `// ANCHOR:` markers, never
+/// a range of line numbers, which would show other code, silently, once the
+/// file changes above it (ch05's listing of the library's stable BCE had
+/// lost its last two lines that way).
+#[test]
+fn every_code_listing_is_an_anchor_not_a_line_range() {
+    let mut pages: Vec<String> = vec!["introduction".into(), "take-it-with-you".into()];
+    pages.extend(chapters::all().iter().map(|c| c.name().to_string()));
+    for name in pages {
+        let page = page_of(&name);
+        let mut at = 0;
+        while let Some(i) = page[at..].find("{{#include ") {
+            let start = at + i;
+            at = start + 11;
+            let target = page[at..].split("}}").next().unwrap().trim();
+            let in_fence = page[..start].matches("\n```").count() % 2 == 1;
+            if !in_fence || target.contains(".snap") {
+                continue;
+            }
+            let after_file = target.split(".rs").nth(1).unwrap_or("");
+            let by_lines = after_file
+                .trim_start_matches(':')
+                .split(':')
+                .next()
+                .is_some_and(|first| first.chars().next().is_some_and(|c| c.is_ascii_digit()));
+            assert!(
+                !by_lines,
+                "{name}: `{target}` includes lines by number; put `// ANCHOR: NAME` and \
+                 `// ANCHOR_END: NAME` around the code and include `FILE:NAME`"
+            );
+        }
+    }
+}
+
 /// Every image link `](plots/…svg)` in a page.
 fn plot_links(page: &str) -> Vec<String> {
     page.split("](")

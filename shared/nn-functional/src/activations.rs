@@ -19,10 +19,12 @@ use crate::math::{positive_mask, softplus as softplus_stable};
 /// assert_eq!(F::relu(&x)?.to_vec1::<f32>()?, [0.0, 0.0, 2.0]);
 /// # Ok::<(), candle_core::Error>(())
 /// ```
+// ANCHOR: relu
 pub fn relu(input: &Tensor) -> Result<Tensor> {
     // `+ 0.0` turns the −0 of a negative x times 0 into +0, as PyTorch gives.
     (input * positive_mask(input)?)? + 0.0
 }
+// ANCHOR_END: relu
 
 /// `x` for `x > 0`, else `negative_slope·x`, with derivative
 /// `negative_slope` at 0: `torch.nn.functional.leaky_relu` (PyTorch's

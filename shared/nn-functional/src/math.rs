@@ -10,10 +10,12 @@
 
 use candle_core::{DType, Result, Tensor};
 
+// ANCHOR: positive_mask
 /// 1 where `z > 0`, else 0, in `z`'s dtype: a constant to autograd.
 pub(crate) fn positive_mask(z: &Tensor) -> Result<Tensor> {
     z.gt(0.0)?.to_dtype(z.dtype())
 }
+// ANCHOR_END: positive_mask
 
 /// `sign(e)` (−1, 0 or 1) as a constant: `sign(0) = 0`, as in PyTorch.
 pub(crate) fn sign(e: &Tensor) -> Result<Tensor> {
@@ -58,6 +60,7 @@ pub(crate) fn log1p(u: &Tensor) -> Result<Tensor> {
     rounds_to_one.where_cond(u, &corrected)
 }
 
+// ANCHOR: log1p_of_exp
 /// [`log1p`] for `0 ≤ u ≤ 1` (an `exp` of a non-positive number, as in
 /// `softplus` and BCE with logits), the same values and gradients bit for
 /// bit with a smaller graph for autograd: where `1 + u` rounds to 1, the
@@ -76,6 +79,7 @@ pub(crate) fn log1p_of_exp(u: &Tensor) -> Result<Tensor> {
     let fix = rounds_to_one.where_cond(&u_c, &correction)?;
     plain + fix
 }
+// ANCHOR_END: log1p_of_exp
 
 /// `log(1 + e^u)`, stable for any `u`: `max(u, 0) + log1p(e^(−|u|))`, with
 /// the derivative `σ(u)` (½ at 0).

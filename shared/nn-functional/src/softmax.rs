@@ -2,6 +2,7 @@
 
 use candle_core::{Result, Tensor, shape::Dim};
 
+// ANCHOR: softmax
 /// The maximum along `dim`, kept and detached: a constant shift that makes
 /// `exp` safe and cancels out of the result, and so out of the gradient.
 fn max_shift(z: &Tensor, dim: usize) -> Result<Tensor> {
@@ -33,6 +34,7 @@ pub fn softmax<D: Dim>(input: &Tensor, dim: D) -> Result<Tensor> {
     let e = input.broadcast_sub(&max_shift(input, dim)?)?.exp()?;
     e.broadcast_div(&e.sum_keepdim(dim)?)
 }
+// ANCHOR_END: softmax
 
 /// `log softmax` along `dim`, `z − m − log Σ exp(z − m)` with `m = max z`:
 /// `torch.nn.functional.log_softmax(input, dim)`. Stable for any logits,

@@ -82,6 +82,7 @@ pub fn binary_cross_entropy_with_logits(
     reduce(loss, opts.reduction, F)
 }
 
+// ANCHOR: bce_logits_elementwise
 /// The unweighted, unreduced stable form (also used by the focal loss).
 fn bce_logits_elementwise(z: &Tensor, y: &Tensor, pos_weight: Option<&Tensor>) -> Result<Tensor> {
     let negative = z.lt(0.0)?.to_dtype(z.dtype())?; // 1 where z < 0
@@ -98,6 +99,7 @@ fn bce_logits_elementwise(z: &Tensor, y: &Tensor, pos_weight: Option<&Tensor>) -
     };
     (z * coef)? + log_term
 }
+// ANCHOR_END: bce_logits_elementwise
 
 /// Options of [`binary_cross_entropy`]: PyTorch's keyword arguments `weight`
 /// and `reduction`.
