@@ -108,25 +108,47 @@ impl Linear {
         let bias_row = self.bias.as_tensor().unsqueeze(0)?;
         x.matmul(&self.weight.as_tensor().t()?)? + ones.matmul(&bias_row)?
     }
+
+    /// The same `x·Wᵀ + b` as one product: `[x | 1]·[W | b]ᵀ`, the input
+    /// with a column of ones and the weights with the bias as one more
+    /// column. The values agree with [`Linear::forward`] to rounding. Forward
+    /// it saves the sum and the second product of
+    /// [`Linear::forward_bias_as_matmul`]; backward, their gradients: the
+    /// bias's gradient comes out of the weights' product as its last column.
+    /// Best where `x` is narrow and needs no gradient (a first layer), as the
+    /// concatenation copies `x`.
+    pub fn forward_bias_as_column(&self, x: &Tensor) -> Result<Tensor> {
+        let ones = Tensor::ones((x.dim(0)?, 1), x.dtype(), x.device())?;
+        let x1 = Tensor::cat(&[x, &ones], 1)?;
+        let bias_col = self.bias.as_tensor().unsqueeze(1)?;
+        let wb = Tensor::cat(&[self.weight.as_tensor(), &bias_col], 1)?;
+        x1.matmul(&wb.t()?)
+    }
 }
 
-/// Two ways to make [`Mlp::forward_as`] cheaper in Candle 0.11 on the CPU,
-/// each measured by chapter 7. Neither changes what is computed.
+/// Ways to make [`Mlp::forward_as`] cheaper in Candle 0.11 on the CPU,
+/// each measured by chapter 7. None changes what is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Forward {
     /// Add each bias with [`Linear::forward_bias_as_matmul`].
     pub bias_as_matmul: bool,
+    /// Add the first layer's bias with [`Linear::forward_bias_as_column`]
+    /// instead (the other layers as `bias_as_matmul` says).
+    pub first_bias_as_column: bool,
     /// Compute ReLU's 0/1 mask as `relu(sign(z))`, two vectorised unary
     /// operations, instead of the comparison `z > 0`, which Candle evaluates
-    /// one element at a time. The mask, the values and the gradient are
-    /// bit for bit those of `activations::relu`.
+    /// one element at a time, and leave out the `+ 0` that turns the `−0`
+    /// of a negative `z` times 0 into `+0`. The mask and the gradient are
+    /// bit for bit those of `activations::relu`, and the values equal as
+    /// numbers (`−0 = +0`; the next layer's product and every output are the
+    /// same bits).
     pub relu_mask_from_sign: bool,
 }
 
-/// `max(0, z)` as `z · relu(sign(z)) + 0`: `activations::relu` with its mask
-/// computed without a comparison (see [`Forward`]).
+/// `max(0, z)` as `z · relu(sign(z))`: `activations::relu` with its mask
+/// computed without a comparison, and `−0` left as it is (see [`Forward`]).
 fn relu_mask_from_sign(z: &Tensor) -> Result<Tensor> {
-    (z * z.sign()?.relu()?)? + 0.0
+    z * z.sign()?.relu()?
 }
 
 /// A multi-layer perceptron: `Linear → activation → … → Linear`, with no
@@ -151,15 +173,17 @@ impl Mlp {
     /// The output for a batch `x`: every hidden layer applies the activation,
     /// the last layer does not (it returns logits or raw values).
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.forward_with(x, Linear::forward, |z| self.activation.apply(z))
+        self.forward_with(x, |_, l, h| l.forward(h), |z| self.activation.apply(z))
     }
 
     /// [`Mlp::forward`] with the changes `how` asks for: the same outputs
     /// (to rounding where the bias is a product), and a cheaper pass through
     /// Candle's CPU backend.
     pub fn forward_as(&self, x: &Tensor, how: Forward) -> Result<Tensor> {
-        let linear = |l: &Linear, h: &Tensor| {
-            if how.bias_as_matmul {
+        let linear = |i: usize, l: &Linear, h: &Tensor| {
+            if how.first_bias_as_column && i == 0 {
+                l.forward_bias_as_column(h)
+            } else if how.bias_as_matmul {
                 l.forward_bias_as_matmul(h)
             } else {
                 l.forward(h)
@@ -175,13 +199,13 @@ impl Mlp {
     fn forward_with(
         &self,
         x: &Tensor,
-        linear: impl Fn(&Linear, &Tensor) -> Result<Tensor>,
+        linear: impl Fn(usize, &Linear, &Tensor) -> Result<Tensor>,
         activation: impl Fn(&Tensor) -> Result<Tensor>,
     ) -> Result<Tensor> {
         let last = self.layers.len().saturating_sub(1);
         let mut h = x.clone();
         for (i, layer) in self.layers.iter().enumerate() {
-            h = linear(layer, &h)?;
+            h = linear(i, layer, &h)?;
             if i < last {
                 h = activation(&h)?;
             }

@@ -3,11 +3,11 @@
 //! and compares it with the chapter's own code.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional::{self as F, Reduction};
 use shared::activations::to_f64;
 use shared::candle_nn::AdamW;
 use shared::data;
 use shared::exercise::{Exercise, compare, returned as err};
-use shared::losses;
 use shared::nn::{Forward, Mlp, adam};
 use shared::table::f4;
 
@@ -74,9 +74,9 @@ fn train_step_check(f: Step) -> std::result::Result<String, String> {
             "4 classes, cross-entropy",
         ][i];
         let loss: LossFn<'_> = match i {
-            0 => Box::new(|p| losses::mse(p, y)),
-            1 => Box::new(|z| losses::bce_with_logits(z, y, None)),
-            _ => Box::new(|z| losses::cross_entropy(z, y, None)),
+            0 => Box::new(|p| F::mse_loss(p, y, Reduction::Mean)),
+            1 => Box::new(|z| F::binary_cross_entropy_with_logits(z, y, Default::default())),
+            _ => Box::new(|z| F::cross_entropy(z, y, Default::default())),
         };
         let want = {
             let model = setup.model(*inputs, *outputs).map_err(err)?;

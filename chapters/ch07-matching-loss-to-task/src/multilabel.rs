@@ -4,8 +4,8 @@
 //! unit of probability; here they are independent yes/no questions.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional as F;
 use shared::data::{normals, rng};
-use shared::losses;
 use shared::metrics::accuracy;
 
 use crate::tasks::{Fit, Setup, fit};
@@ -61,7 +61,7 @@ pub fn multilabel(s: &Setup) -> Result<MultiLabelRun> {
     let model = s.model(set.d, k)?; // three raw logits, no sigmoid, no softmax
     // One BCE per logit, averaged over all n · 3 of them.
     let fit = fit(&model, &x, s, "multi-label", |z| {
-        losses::bce_with_logits(z, &y, None)
+        F::binary_cross_entropy_with_logits(z, &y, Default::default())
     })?;
     let z = shared::activations::to_f64_vec(&model.forward(&x)?)?;
     let pred: Vec<u32> = z.iter().map(|&z| u32::from(z > 0.0)).collect();

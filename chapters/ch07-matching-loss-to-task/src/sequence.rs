@@ -3,10 +3,10 @@
 //! at each position, name the largest digit seen so far.
 
 use candle_core::{Device, Result, Tensor};
+use nn_functional as F;
 use rand::Rng;
 use shared::activations::to_f64_vec;
 use shared::data::rng;
-use shared::losses;
 use shared::metrics::{accuracy, argmax_rows};
 
 use crate::tasks::{Fit, Setup, fit};
@@ -70,7 +70,7 @@ pub fn sequence(s: &Setup) -> Result<SequenceRun> {
     // cross-entropy per row, the mean over all of them.
     let per_step = |z: &Tensor| z.reshape((n * STEPS, DIGITS));
     let fit = fit(&model, &x, s, "sequence", |z| {
-        losses::cross_entropy(&per_step(z)?, &y, None)
+        F::cross_entropy(&per_step(z)?, &y, Default::default())
     })?;
     let z = to_f64_vec(&per_step(&model.forward(&x)?)?)?;
     let pred = argmax_rows(&z, DIGITS);

@@ -7,6 +7,8 @@ use crate::tasks::Setup;
 /// How each layer adds its bias in training.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BiasAdd {
+    /// The first layer's as one more column of its weights (the input gets a column of ones), the others as products
+    Column,
     /// As a product with a column of ones: the bias gradient is a gemm
     Matmul,
     /// With broadcast_add, as `Mlp::forward` does

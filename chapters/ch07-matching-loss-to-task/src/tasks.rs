@@ -7,10 +7,10 @@
 use std::time::{Duration, Instant};
 
 use candle_core::{D, Device, Result, Tensor};
+use nn_functional::{self as F, Reduction};
 use shared::activations::{Activation, softmax, to_f64, to_f64_vec};
 use shared::candle_nn::Optimizer;
 use shared::data;
-use shared::losses;
 use shared::metrics::{accuracy, argmax_rows, regression_errors};
 use shared::nn::{Forward, Init, Mlp, adam};
 use shared::progress;
@@ -170,7 +170,9 @@ pub fn regression(s: &Setup) -> Result<RegressionRun> {
     let set = data::delivery_times(s.samples, s.seed);
     let (x, y) = (set.x(&Device::Cpu)?, set.y(&Device::Cpu)?);
     let model = s.model(set.d, 1)?; // one raw output: minutes
-    let fit = fit(&model, &x, s, "regression", |pred| losses::mse(pred, &y))?;
+    let fit = fit(&model, &x, s, "regression", |pred| {
+        F::mse_loss(pred, &y, Reduction::Mean)
+    })?;
     let pred = to_f64_vec(&model.forward(&x)?)?;
     let target: Vec<f64> = set.y.iter().map(|&v| f64::from(v)).collect();
     Ok(RegressionRun {
@@ -187,7 +189,7 @@ pub fn binary(s: &Setup) -> Result<BinaryRun> {
     let (x, y) = (set.x(&Device::Cpu)?, set.binary_targets(&Device::Cpu)?);
     let model = s.model(set.d, 1)?; // one raw logit, no sigmoid
     let fit = fit(&model, &x, s, "binary", |z| {
-        losses::bce_with_logits(z, &y, None)
+        F::binary_cross_entropy_with_logits(z, &y, Default::default())
     })?;
     let z = to_f64_vec(&model.forward(&x)?)?;
     let pred: Vec<u32> = z.iter().map(|&z| u32::from(z > 0.0)).collect();
@@ -208,7 +210,7 @@ pub fn multiclass(s: &Setup) -> Result<MultiClassRun> {
     let (x, y) = (set.x(&Device::Cpu)?, set.labels(&Device::Cpu)?);
     let model = s.model(set.d, set.classes)?; // four raw logits, no softmax
     let fit = fit(&model, &x, s, "4 classes", |z| {
-        losses::cross_entropy(z, &y, None)
+        F::cross_entropy(z, &y, Default::default()) // y: class indices
     })?;
     let logits = model.forward(&x)?;
     let pred = argmax_rows(&to_f64_vec(&logits)?, set.classes);

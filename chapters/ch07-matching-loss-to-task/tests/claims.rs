@@ -143,12 +143,22 @@ fn the_faster_forward_pass_computes_the_same_outputs() {
     let plain = flat(mlp.forward(&x).unwrap());
     let how = |bias_as_matmul, relu_mask_from_sign| Forward {
         bias_as_matmul,
+        first_bias_as_column: false,
         relu_mask_from_sign,
     };
     // The sign-based ReLU mask: bit for bit.
     assert_eq!(flat(mlp.forward_as(&x, how(false, true)).unwrap()), plain);
     // The bias as a product: to rounding.
     let fast = flat(mlp.forward_as(&x, how(true, true)).unwrap());
+    for (a, b) in fast.iter().zip(&plain) {
+        assert!((a - b).abs() <= 1e-5 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    // The first bias as a column of the weights: to rounding.
+    let column = Forward {
+        first_bias_as_column: true,
+        ..how(true, true)
+    };
+    let fast = flat(mlp.forward_as(&x, column).unwrap());
     for (a, b) in fast.iter().zip(&plain) {
         assert!((a - b).abs() <= 1e-5 * b.abs().max(1.0), "{a} vs {b}");
     }
