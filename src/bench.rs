@@ -247,7 +247,7 @@ fn run_losses(a: &BenchArgs) -> Result<String> {
         "shape",
         "implementation",
         "ms fwd+bwd",
-        "vs nn_functional",
+        "time / nn_functional",
     ]);
     for (i, (name, shape, impls)) in loss_rows().into_iter().enumerate() {
         let (x, y) = loss_inputs(i, a.seed)?;

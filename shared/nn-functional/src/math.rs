@@ -66,17 +66,20 @@ pub(crate) fn log1p(u: &Tensor) -> Result<Tensor> {
 /// bit with a smaller graph for autograd: where `1 + u` rounds to 1, the
 /// value `u` comes in through the constant correction added to `log(1) = 0`,
 /// not through a `where_cond`, whose backward pass allocates and selects
-/// twice. The gradient there is `1 / (1 + u) = 1` either way. (At `u = −0`
+/// twice, and the masks come from `sign` rather than comparisons. The gradient there is `1 / (1 + u) = 1` either way. (At `u = −0`
 /// the sum would give +0 where [`log1p`] gives −0, hence `0 ≤ u`.)
 pub(crate) fn log1p_of_exp(u: &Tensor) -> Result<Tensor> {
     let one_plus = (u + 1.0)?;
-    let w = (one_plus.detach() - 1.0)?;
-    let rounds_to_one = w.eq(0.0)?;
+    let w = (one_plus.detach() - 1.0)?; // ≥ 0
+    // 1 where 1 + u rounded to 1 (w = 0), else 0: from `sign`, a contiguous
+    // unary pass, not a comparison, which Candle makes one element at a time
+    let rounds_to_one = w.sign()?.affine(-1.0, 1.0)?;
     let (u_c, plain) = (u.detach(), one_plus.log()?);
     let p = plain.detach();
-    // (NaN where w is 0, replaced by u there)
-    let correction = ((&p * (&u_c / &w)?)? - &p)?;
-    let fix = rounds_to_one.where_cond(&u_c, &correction)?;
+    // log(1 + u)·(u / w) − log(1 + u), and 0 − 0 where w = 0 (the divisor
+    // is 1 there); u comes in there instead
+    let correction = ((&p * (&u_c / (&w + &rounds_to_one)?)?)? - &p)?;
+    let fix = (correction + (rounds_to_one * &u_c)?)?;
     plain + fix
 }
 // ANCHOR_END: log1p_of_exp

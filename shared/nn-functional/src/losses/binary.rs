@@ -85,7 +85,10 @@ pub fn binary_cross_entropy_with_logits(
 // ANCHOR: bce_logits_elementwise
 /// The unweighted, unreduced stable form (also used by the focal loss).
 fn bce_logits_elementwise(z: &Tensor, y: &Tensor, pos_weight: Option<&Tensor>) -> Result<Tensor> {
-    let negative = z.lt(0.0)?.to_dtype(z.dtype())?; // 1 where z < 0
+    // 1 where z < 0, else 0 (NaN included), as `z < 0` gives it, from
+    // `sign`: a contiguous unary pass, where Candle makes a comparison one
+    // element at a time
+    let negative = z.sign()?.affine(-1.0, 0.0)?.relu()?;
     // +1 where z < 0, else −1 (also at 0): −sign(z), so that z·minus_sign is
     // −|z| in one product
     let minus_sign = negative.affine(2.0, -1.0)?;
