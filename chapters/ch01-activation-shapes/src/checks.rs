@@ -30,7 +30,7 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
     check_exercise: || leaky_relu_grad(crate::exercises::leaky_relu_grad),
 }];
 
-type Derivative = fn(&Tensor, f64) -> Result<Tensor>;
+pub type Derivative = fn(&Tensor, f64) -> Result<Tensor>;
 
 /// The points: far out, just either side of the kink, and the kink itself
 /// as 0 and as −0.
@@ -57,7 +57,7 @@ fn diagnose(at0: f64, neg: f64, slope: f64) -> &'static str {
 
 /// [`ZS`] with slopes 0.01 and 0.2, in f32 (as a 2 × 4 tensor) and in f64,
 /// against Candle's autograd on `nn_functional::leaky_relu`.
-fn leaky_relu_grad(f: Derivative) -> std::result::Result<String, String> {
+pub fn leaky_relu_grad(f: Derivative) -> std::result::Result<String, String> {
     let mut shown = Vec::new();
     for (slope, dtype) in [(0.01, DType::F32), (0.2, DType::F32), (0.2, DType::F64)] {
         let what = format!("slope {slope}, {}", dtype.as_str());
