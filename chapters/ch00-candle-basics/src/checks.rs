@@ -47,7 +47,7 @@ pub static EXERCISES: &[Exercise] = &[
     },
 ];
 
-type Accuracy = fn(&Tensor, &Tensor) -> Result<f64>;
+pub type Accuracy = fn(&Tensor, &Tensor) -> Result<f64>;
 
 /// Logits `(dims…, c)` from `values`, labels `(dims…)` from `labels`.
 struct Case {
@@ -91,7 +91,7 @@ fn accuracy_cases() -> Vec<Case> {
 }
 
 /// Each case against `shared::metrics::accuracy` on the argmax of plain rows.
-fn accuracy(f: Accuracy) -> std::result::Result<String, String> {
+pub fn accuracy(f: Accuracy) -> std::result::Result<String, String> {
     let dev = Device::Cpu;
     let mut shown = Vec::new();
     for case in accuracy_cases() {
@@ -142,7 +142,7 @@ fn accuracy(f: Accuracy) -> std::result::Result<String, String> {
     Ok(lines.join("\n"))
 }
 
-type Gradient = fn(&Var, &Tensor, &Tensor) -> Result<Tensor>;
+pub type Gradient = fn(&Var, &Tensor, &Tensor) -> Result<Tensor>;
 
 /// `2/n · xᵀ(x·w − y)` in f64: the gradient of `mean((x·w − y)²)` by hand.
 fn by_hand(x: &[f64], w: &[f64], y: &[f64]) -> Vec<f64> {
@@ -164,7 +164,7 @@ type LinearCase<'a> = (DType, &'a [f64], &'a [f64], &'a [f64]);
 
 /// Two linear models, in f32 (n = 4, k = 3) and in f64 (n = 6, k = 2),
 /// against the gradient by hand; `w` must come back unchanged.
-fn weight_gradient(f: Gradient) -> std::result::Result<String, String> {
+pub fn weight_gradient(f: Gradient) -> std::result::Result<String, String> {
     let dev = Device::Cpu;
     let x4 = [1.0, 2., 3., 0., 1., -1., 2., 0., 1., -1., 3., 0.];
     let x6 = [1.0, 0.5, -1., 2., 0., 1., 3., -2., 0.5, 0.5, -1.5, 1.];
