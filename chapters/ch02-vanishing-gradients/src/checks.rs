@@ -34,7 +34,7 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
     check_exercise: || layer_grad_norms(crate::exercises::layer_grad_norms),
 }];
 
-type Norms = fn(&Mlp, &GradStore) -> Result<Vec<f64>>;
+pub type Norms = fn(&Mlp, &GradStore) -> Result<Vec<f64>>;
 
 /// The chapter's measurement: [`norm`] of each weight's gradient, 0 without one.
 fn expected(mlp: &Mlp, grads: &GradStore) -> Result<Vec<f64>> {
@@ -107,7 +107,7 @@ fn check_store(
 /// The chapter's 20-layer network under Kaiming weights, with sigmoid (its
 /// gradient vanishes) and with ReLU; then a store that only the first layer
 /// reached.
-fn layer_grad_norms(f: Norms) -> std::result::Result<String, String> {
+pub fn layer_grad_norms(f: Norms) -> std::result::Result<String, String> {
     let opts = crate::CHAPTER.defaults();
     let data = batch(&opts).map_err(err)?;
     let mut shown = Vec::new();
