@@ -32,7 +32,7 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
     check_exercise: || huber_grad(crate::exercises::huber_grad),
 }];
 
-type Gradient = fn(&Tensor, &Tensor, f64) -> Result<Tensor>;
+pub type Gradient = fn(&Tensor, &Tensor, f64) -> Result<Tensor>;
 
 /// One case: errors `pred − target` of a given shape, a δ and a dtype.
 struct Case {
@@ -132,7 +132,7 @@ fn diagnose(got: &[f64], e: &[f64], delta: f64, shape: &[usize]) -> String {
 }
 
 /// Each case against Candle's autograd of `nn_functional::huber_loss`.
-fn huber_grad(f: Gradient) -> std::result::Result<String, String> {
+pub fn huber_grad(f: Gradient) -> std::result::Result<String, String> {
     let dev = Device::Cpu;
     let mut shown = Vec::new();
     for case in cases() {
