@@ -170,10 +170,10 @@ pub fn stable_bce(f: Bce) -> std::result::Result<String, String> {
     ))
 }
 
-type LogSoftmax = fn(&Tensor) -> Result<Tensor>;
+pub type LogSoftmax = fn(&Tensor) -> Result<Tensor>;
 
 /// Rows whose logits differ by 2000 in f32: the naive form gives −∞ and NaN.
-fn log_softmax_check(f: LogSoftmax) -> std::result::Result<String, String> {
+pub fn log_softmax_check(f: LogSoftmax) -> std::result::Result<String, String> {
     let rows = [
         [1000.0f32, 0.0, -1000.0],
         [1.0, 2.0, 3.0],
