@@ -206,7 +206,7 @@ pub fn weighted_ce_check(f: WeightedCe) -> std::result::Result<String, String> {
     ))
 }
 
-type Focal = fn(&Tensor, &Tensor, Option<f64>, f64) -> Result<Tensor>;
+pub type Focal = fn(&Tensor, &Tensor, Option<f64>, f64) -> Result<Tensor>;
 
 /// The usual slips on one (α, γ): each computed here from the library's BCE
 /// and σ(z), for a message that says which one a wrong answer matches.
@@ -260,7 +260,7 @@ fn focal_slip(got: &[f64], z: &Tensor, y: &Tensor, alpha: Option<f64>, gamma: f6
 
 /// Logits from −30 to 30 (σ rounds to 0 or 1 in f32), each with y = 0 and
 /// y = 1, under four (α, γ): against `focal_loss_elementwise`.
-fn focal_check(f: Focal) -> std::result::Result<String, String> {
+pub fn focal_check(f: Focal) -> std::result::Result<String, String> {
     let zs = [-30.0f32, -3.0, -1.0, 0.0, 1.0, 3.0, 30.0];
     let (z, y): (Vec<f32>, Vec<f32>) = zs.iter().flat_map(|&z| [(z, 0.0), (z, 1.0)]).unzip();
     let dev = Device::Cpu;
