@@ -242,7 +242,7 @@ pub fn clip_check(f: Clip) -> std::result::Result<String, String> {
     ))
 }
 
-type ColumnMse = fn(&Tensor, &Tensor) -> Result<Tensor>;
+pub type ColumnMse = fn(&Tensor, &Tensor) -> Result<Tensor>;
 
 /// The loss on one (predictions, targets) pair, as a number.
 fn loss_of(
@@ -263,7 +263,7 @@ fn loss_of(
 
 /// The chapter's four examples as (N) and as (N, 1) targets, six values as
 /// (N), and a count that differs.
-fn column_mse_check(f: ColumnMse) -> std::result::Result<String, String> {
+pub fn column_mse_check(f: ColumnMse) -> std::result::Result<String, String> {
     let dev = Device::Cpu;
     let t = |v: &[f32]| Tensor::new(v, &dev).map_err(err);
     let pred = t(&[2.0, -1.0, 0.5, -3.0])?.unsqueeze(1).map_err(err)?; // (4, 1)
@@ -302,8 +302,10 @@ fn column_mse_check(f: ColumnMse) -> std::result::Result<String, String> {
     let short = t(&[1.0, 0.0, 1.0])?; // 3 targets for 4 predictions
     if let Ok(l) = f(&pred, &short) {
         return Err(format!(
-            "predictions (4, 1) with targets (3) gave a loss of shape {:?}{}: that is a \
-             broadcast. N predictions need N targets; any other count is an error",
+            "predictions (4, 1) with targets (3) gave a loss of shape {:?}{} where an error \
+             belongs:\nN predictions need N targets. Compare the counts and `bail!`, or keep \
+             the shapes, so that `-` refuses them\n(a loop over both values stops at the \
+             shorter and hides the difference)",
             l.dims(),
             to_f64(&l).map_or(String::new(), |v| format!(", {}", number(v)))
         ));
