@@ -66,8 +66,9 @@ pub(crate) fn log1p(u: &Tensor) -> Result<Tensor> {
 /// bit with a smaller graph for autograd: where `1 + u` rounds to 1, the
 /// value `u` comes in through the constant correction added to `log(1) = 0`,
 /// not through a `where_cond`, whose backward pass allocates and selects
-/// twice, and the masks come from `sign` rather than comparisons. The gradient there is `1 / (1 + u) = 1` either way. (At `u = −0`
-/// the sum would give +0 where [`log1p`] gives −0, hence `0 ≤ u`.)
+/// twice, and the masks come from `sign` rather than comparisons. The
+/// gradient there is `1 / (1 + u) = 1` either way. (At `u = −0` the sum
+/// would give +0 where [`log1p`] gives −0, hence `0 ≤ u`.)
 pub(crate) fn log1p_of_exp(u: &Tensor) -> Result<Tensor> {
     let one_plus = (u + 1.0)?;
     let w = (one_plus.detach() - 1.0)?; // ≥ 0
