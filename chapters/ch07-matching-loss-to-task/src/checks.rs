@@ -35,15 +35,18 @@ pub static EXERCISES: &[Exercise] = &[Exercise {
 /// A task's loss, borrowing its targets.
 type LossFn<'a> = Box<dyn Fn(&Tensor) -> Result<Tensor> + 'a>;
 
-type Step = fn(&Mlp, &mut AdamW, &Tensor, &dyn Fn(&Tensor) -> Result<Tensor>) -> Result<f64>;
+/// The signature of `train_step`: the model, its optimizer, the batch and
+/// the task's loss; the loss before the update.
+pub type Step = fn(&Mlp, &mut AdamW, &Tensor, &dyn Fn(&Tensor) -> Result<Tensor>) -> Result<f64>;
 
 /// Steps taken with each task's loss; the check compares one more loss, the
 /// one after the last step.
 const STEPS: usize = 5;
 
 /// The chapter's three tasks on 64 samples: the participant's step `STEPS`
-/// times from a seeded model, against `tasks::fit` from the same model.
-fn train_step_check(f: Step) -> std::result::Result<String, String> {
+/// times from a seeded model, against `tasks::fit` from the same model. The
+/// error names the cause of a known slip when it sees one.
+pub fn train_step_check(f: Step) -> std::result::Result<String, String> {
     let dev = Device::Cpu;
     let setup = Setup {
         samples: 64,
