@@ -13,6 +13,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use book_kit::table::{Table, f4, fixed};
 use candle_core::{DType, Device, Result, Tensor, Var};
 use clap::Args;
 use nn_functional as F;
@@ -22,7 +23,6 @@ use shared::data;
 use shared::losses;
 use shared::metrics;
 use shared::nn::{Init, Mlp, train};
-use shared::table::{Table, f4, fixed};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {

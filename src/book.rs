@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use shared::chapter::SectionText;
+use book_kit::chapter::SectionText;
 
 /// The book's folders, found at run time: a clone that was moved or copied
 /// after it was built still writes into itself.

@@ -1,7 +1,7 @@
 //! Every chapter of the book, in reading order, from the one list in
 //! `src/chapter_list.rs`.
 
-use shared::chapter::AnyChapter;
+use book_kit::chapter::AnyChapter;
 
 include!("chapter_list.rs");
 

@@ -3,8 +3,8 @@
 //! exercise` itself knows them from its own catalog (workshop/), which the
 //! tests keep equal to these.
 
-use shared::chapter::AnyChapter;
-use shared::exercise::Exercise;
+use book_kit::chapter::AnyChapter;
+use book_kit::exercise::Exercise;
 
 use crate::agenda::page_number;
 use crate::chapters;

@@ -2,7 +2,7 @@
 //! chapter crate pins its own output in `tests/snapshots.rs`; `shape.rs`
 //! checks that it does.)
 
-use shared::chapter::join_sections;
+use book_kit::chapter::join_sections;
 
 use crate::common::outputs;
 
@@ -11,7 +11,7 @@ use crate::common::outputs;
 /// fresh processes (Candle reads RAYON_NUM_THREADS when it starts its thread
 /// pool) with `ACT_LOSS_DIGITS=all`, which prints each number in full, not at
 /// the page's four decimals. At one thread chapter 6 also trains its models
-/// one after another instead of side by side (`shared::parallel`), so its
+/// one after another instead of side by side (`book_kit::parallel`), so its
 /// comparison is between a parallel run and a sequential one.
 #[test]
 fn every_number_is_the_same_at_one_thread_as_at_the_default() {
@@ -71,7 +71,7 @@ fn every_number_is_the_same_at_one_thread_as_at_the_default() {
 fn every_number_flag_reads_negative_numbers_in_every_form() {
     use clap::builder::ValueParser;
     use clap::error::ErrorKind;
-    let f64_id = ValueParser::new(shared::cli::range(..)).type_id();
+    let f64_id = ValueParser::new(book_kit::cli::range(..)).type_id();
     let mut checked = 0;
     for ch in act_loss_book::chapters::all() {
         for arg in ch.command().get_arguments() {

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use act_loss_book::book::BookDir;
 use act_loss_book::chapters;
-use shared::chapter::{AnyChapter, Output};
+use book_kit::chapter::{AnyChapter, Output};
 
 pub fn book() -> BookDir {
     BookDir::find().expect("the tests run inside the book's repository")

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::f64::consts::{LN_2, PI, SQRT_2};
 
 use act_loss_book::chapters;
-use shared::chapter::AnyChapter;
+use book_kit::chapter::AnyChapter;
 
 use crate::common::{book, outputs};
 
@@ -334,7 +334,7 @@ const MEASURED: &[(&str, &str, &str)] = &[
     (
         "ch10-candle-vs-pytorch",
         "0.32",
-        "chapter 4's `--time` after caching RAYON_NUM_THREADS (`shared::cli::cache_thread_count`), 2-core machine, 2026-11-29 (commit cf0fa6c)",
+        "chapter 4's `--time` after caching RAYON_NUM_THREADS (`book_kit::cli::cache_thread_count`), 2-core machine, 2026-11-29 (commit cf0fa6c)",
     ),
     (
         "ch10-candle-vs-pytorch",

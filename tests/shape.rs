@@ -86,7 +86,7 @@ fn every_chapter_crate_has_the_same_shape() {
         );
         let pins = read(&dir.join("tests/snapshots.rs"));
         assert!(
-            pins.contains(&format!("shared::pin_sections!({crate_name}::CHAPTER)")),
+            pins.contains(&format!("book_kit::pin_sections!({crate_name}::CHAPTER)")),
             "{}: tests/snapshots.rs must pin the chapter's sections",
             ch.name()
         );
@@ -231,18 +231,21 @@ fn every_place_that_names_the_chapters_agrees_with_the_one_list() {
 /// package, the runner, `shared` and its crates, every chapter) and every
 /// script in `book/theme/`. Test code is exempt (`tests/` and the browser
 /// check's drivers list cases), and so are files made by a tool.
-#[test]
-fn no_source_file_is_over_400_lines() {
-    fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
-            let name = entry.file_name().unwrap().to_string_lossy().into_owned();
-            if entry.is_dir() && name != "tests" && name != "target" && name != "node_modules" {
-                walk(&entry, files);
-            } else if name.ends_with(".rs") || name.ends_with(".js") {
-                files.push(entry);
-            }
+/// Every `.rs` and `.js` file under `dir`, test folders, `target` and
+/// `node_modules` left out.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+        let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+        if entry.is_dir() && name != "tests" && name != "target" && name != "node_modules" {
+            walk(&entry, files);
+        } else if name.ends_with(".rs") || name.ends_with(".js") {
+            files.push(entry);
         }
     }
+}
+
+#[test]
+fn no_source_file_is_over_400_lines() {
     let mut files = Vec::new();
     walk(&root().join("src"), &mut files);
     walk(&root().join("runner").join("src"), &mut files);
@@ -462,6 +465,7 @@ fn no_two_modules_import_each_other() {
     let mut dirs = vec![
         root().join("src"),
         root().join("shared/src"),
+        root().join("shared/book-kit/src"),
         root().join("shared/nn-functional/src"),
         root().join("workshop/src"),
     ];
@@ -527,4 +531,72 @@ fn no_two_modules_import_each_other() {
         "these modules import each other; move what one needs of the other:\n{}",
         both.join("\n")
     );
+}
+
+/// The `[dependencies]` (and target-specific dependencies) of a manifest, by
+/// name.
+fn normal_dependencies(manifest: &Path) -> BTreeSet<String> {
+    let text = read(manifest);
+    let mut names = BTreeSet::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            inside = line == "[dependencies]" || line.ends_with(".dependencies]");
+            inside &= !line.contains("dev-dependencies") && !line.contains("build-dependencies");
+        } else if inside && !line.is_empty() && !line.starts_with('#') {
+            let name = line.split(['=', '.', ' ']).next().unwrap_or("");
+            names.insert(name.to_string());
+        }
+    }
+    names
+}
+
+/// The three crates of `shared/` keep to their sides (issue 22 §5): the
+/// library a reader takes away (`nn-functional`) depends on Candle alone, the
+/// book's machinery (`book-kit`) on neither the library nor the teaching code,
+/// and no source file of either names a crate it must not depend on.
+#[test]
+fn the_library_and_the_machinery_stay_apart() {
+    let library = normal_dependencies(&root().join("shared/nn-functional/Cargo.toml"));
+    let allowed: BTreeSet<String> = ["candle-core", "candle-nn"].map(String::from).into();
+    assert_eq!(
+        library, allowed,
+        "shared/nn-functional/Cargo.toml: the library depends on candle-core and candle-nn only"
+    );
+    let kit = normal_dependencies(&root().join("shared/book-kit/Cargo.toml"));
+    for name in ["shared", "nn-functional"] {
+        assert!(
+            !kit.contains(name),
+            "shared/book-kit/Cargo.toml depends on {name}: the machinery must not depend on what the book teaches"
+        );
+    }
+    let teaching = normal_dependencies(&root().join("shared/Cargo.toml"));
+    assert!(
+        teaching.contains("nn-functional") && teaching.contains("book-kit"),
+        "shared/Cargo.toml: the teaching code builds on the library and the machinery"
+    );
+    let mut files = Vec::new();
+    walk(&root().join("shared/nn-functional/src"), &mut files);
+    let library_files = files.len();
+    walk(&root().join("shared/book-kit/src"), &mut files);
+    for (i, file) in files.iter().enumerate() {
+        let forbidden: &[&str] = if i < library_files {
+            &["book_kit::", "shared::"]
+        } else {
+            &["nn_functional::", "use shared::", " shared::{"]
+        };
+        let code: String = read(file)
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for name in forbidden {
+            assert!(
+                !code.contains(name),
+                "{}: names {name} outside a comment",
+                file.display()
+            );
+        }
+    }
 }

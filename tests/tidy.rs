@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use act_loss_book::book::read_snapshot;
 use act_loss_book::chapters;
-use shared::chapter::YOUR_TURN;
+use book_kit::chapter::YOUR_TURN;
 
 use crate::common::{book, outputs};
 
@@ -292,7 +292,7 @@ fn every_plot_is_what_the_chapter_draws_now() {
     }
 }
 
-/// A plot's alternative text is written by `shared::plot` from the plot's own
+/// A plot's alternative text is written by `book_kit::plot` from the plot's own
 /// title, series and axes into `NAME.alt.txt` beside it, and the page's image
 /// includes that file: `![{{#include plots/CHAPTER/NAME.alt.txt}}](plots/CHAPTER/NAME.svg)`.
 /// A hand-written alt text, or a stale file, fails.

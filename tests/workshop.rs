@@ -3,7 +3,7 @@
 //! participant's file is untouched.
 
 use act_loss_book::{catalog, learner, workshop};
-use shared::exercise;
+use book_kit::exercise;
 
 use crate::common::book;
 
@@ -108,7 +108,7 @@ fn every_exercise_is_a_todo_with_a_solution_a_test_a_feature_and_a_page_entry() 
 #[cfg(feature = "solutions")]
 #[test]
 fn every_exercise_fails_while_untouched() {
-    use shared::exercise::Outcome;
+    use book_kit::exercise::Outcome;
     for (ch, ex) in workshop::exercises() {
         assert_eq!(
             exercise::attempt(ex.check_exercise),
@@ -134,7 +134,7 @@ fn every_exercise_fails_while_untouched() {
 #[test]
 fn the_checkers_catalog_is_every_chapters_exercises() {
     let all = workshop::exercises();
-    let line = |ch: &str, ex: &shared::exercise::Exercise| {
+    let line = |ch: &str, ex: &book_kit::exercise::Exercise| {
         format!(
             "\"{}\" in \"{ch}\": {}, \"{}\";",
             ex.id, ex.function, ex.title
@@ -353,7 +353,7 @@ fn once_solved_the_checker_shows_the_solution_function_and_only_it() {
         // The chapter's binary prints what the check tried, then the
         // checker the book's solution.
         let shown =
-            shared::exercise::tried(ex) + &learner::after_solving(catalog::find(ex.id).unwrap());
+            book_kit::exercise::tried(ex) + &learner::after_solving(catalog::find(ex.id).unwrap());
         let at = |what: &str| format!("{}, {}: {what}\n{shown}", ch.name(), ex.id);
         let (tried, code) = shown
             .split_once("\nThe book's solution — compare with yours")

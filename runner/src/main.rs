@@ -17,16 +17,19 @@ include!("../../src/chapter_list.rs");
 /// Each chapter of the list's name and its `main`.
 macro_rules! chapters {
     ($($name:literal => $krate:ident $(, $exercises:ident)?;)*) => {
-        &[$(($name, (|| $krate::CHAPTER.main()) as fn() -> ExitCode)),*]
+        &[$(($name, (|| $krate::CHAPTER.main()) as Main)),*]
     };
 }
 
 /// The chapters this program can run, by crate name, with their `main`:
 /// every one in `src/chapter_list.rs`.
-const CHAPTERS: &[(&str, fn() -> ExitCode)] = book_chapters!(chapters);
+const CHAPTERS: &[(&str, Main)] = book_chapters!(chapters);
+
+/// A chapter's `main`.
+type Main = fn() -> ExitCode;
 
 fn main() -> ExitCode {
-    let name = shared::cli::program_name();
+    let name = book_kit::cli::program_name();
     match CHAPTERS.iter().find(|(chapter, _)| *chapter == name) {
         Some((_, main)) => main(),
         None => {

@@ -248,7 +248,7 @@ pub fn train(
 ) -> Result<Vec<f64>> {
     let mut opt = adam(model.vars(), lr)?;
     let mut history = Vec::with_capacity(steps);
-    for _ in crate::progress::steps("training", steps) {
+    for _ in book_kit::progress::steps("training", steps) {
         let l = loss(&model.forward(x)?)?;
         let v = crate::activations::to_f64(&l)?;
         history.push(v);

@@ -42,20 +42,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    shared::cli::tune_runtime();
-    let cli: Cli = shared::cli::parse_args();
+    book_kit::cli::tune_runtime();
+    let cli: Cli = book_kit::cli::parse_args();
     match cli.command.unwrap_or(Command::Build) {
         Command::Print { chapter } => {
             let Some(ch) = chapters::find(&chapter) else {
                 let names: Vec<_> = chapters::all().iter().map(|c| c.name()).collect();
-                shared::cli::usage_error(&format!(
+                book_kit::cli::usage_error(&format!(
                     "no chapter named '{chapter}' (chapters: {})",
                     names.join(", ")
                 ));
             };
             match ch.sections() {
                 Ok(sections) => {
-                    print!("{}", shared::chapter::join_sections(&sections));
+                    print!("{}", book_kit::chapter::join_sections(&sections));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -108,7 +108,7 @@ fn build() -> anyhow::Result<()> {
                 }
             }
         }
-        shared::cli::write_plots(&dir, &output.plots)?;
+        book_kit::cli::write_plots(&dir, &output.plots)?;
         stale.extend(book.stale_sections(ch.name(), &output.sections));
         native.push((ch.name().to_string(), output.text()));
         println!(

@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
+use book_kit::cli::range;
+use book_kit::table::{Table, g6};
 use candle_core::Tensor;
 use clap::{Args, Subcommand, ValueEnum};
 use nn_functional::{self as F, GeluApproximate};
-use shared::cli::range;
-use shared::table::{Table, g6};
 
 use super::compute::{Computed, jacobian_diagonal, value_and_grad};
 use super::json::{self, Number};
@@ -102,7 +102,7 @@ pub struct Softplus {
     pub points: Points,
     /// β, the sharpness
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true,
-        value_parser = range(shared::cli::above(0.0)))]
+        value_parser = range(book_kit::cli::above(0.0)))]
     pub beta: f64,
     /// Above βz > threshold the result is z itself
     #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, value_parser = range(..))]

@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
+use book_kit::cli::range;
+use book_kit::table::g6;
 use candle_core::{Device, Tensor};
 use clap::Args;
 use nn_functional::{self as F, DEFAULT_IGNORE_INDEX};
-use shared::cli::range;
-use shared::table::g6;
 
 use super::compute::{class_table, pair_table, value_and_grad};
 use super::loss::{KlReduce, Numbers, Plain, Reduce, Shown, optional, same_length};

@@ -2,8 +2,8 @@
 //! with respect to the predictions through Candle's autograd, as `lab`
 //! prints them.
 
+use book_kit::table::{Table, g6};
 use candle_core::{DType, Tensor, Var};
-use shared::table::{Table, g6};
 
 use super::{LabError, refused};
 

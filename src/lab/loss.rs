@@ -6,10 +6,10 @@
 
 use std::fmt::Write as _;
 
+use book_kit::cli::{above, range};
+use book_kit::table::g6;
 use clap::{Args, Subcommand, ValueEnum};
 use nn_functional::{self as F, Reduction};
-use shared::cli::{above, range};
-use shared::table::g6;
 
 use super::compute::{Computed, pair_table, value_and_grad};
 use super::json::{self, Number};
@@ -177,7 +177,7 @@ pub(super) struct Shown {
     pub computed: Computed,
     /// Lines between the headline and the table (options in effect).
     pub detail: String,
-    pub table: shared::table::Table,
+    pub table: book_kit::table::Table,
 }
 
 pub(super) fn run(args: &LossArgs) -> LabResult {

@@ -30,10 +30,10 @@ mod loss;
 use std::fmt;
 use std::str::FromStr;
 
+use book_kit::cli::range;
+use book_kit::table::g6;
 use candle_core::{DType, Device, Tensor};
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
-use shared::cli::range;
-use shared::table::g6;
 
 pub use act::{Act, ActArgs, Points};
 pub use loss::{Loss, LossArgs, Numbers};

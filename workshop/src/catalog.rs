@@ -85,7 +85,7 @@ pub fn unknown(id: &str) -> String {
 
 /// Where a chapter's exercises live, relative to the repository's root.
 pub fn file_of(chapter: &str) -> String {
-    shared::exercise::file_of(chapter)
+    book_kit::exercise::file_of(chapter)
 }
 
 /// The command that checks one exercise.

@@ -15,7 +15,7 @@ use act_loss_exercise::catalog::{self, Entry};
 use act_loss_exercise::check::{self, Checked};
 use act_loss_exercise::progress::{self, State};
 use act_loss_exercise::{agenda, learner, watch};
-use shared::cli::usage_error;
+use book_kit::cli::usage_error;
 
 /// Checks the workshop's exercises.
 #[derive(clap::Parser, Debug)]
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
             ))
         }
     }
-    let cli: Cli = shared::cli::parse_args();
+    let cli: Cli = book_kit::cli::parse_args();
     let entry = cli
         .id
         .as_deref()

@@ -3,11 +3,11 @@
 //! and compares it with the library's metric or a gradient worked out by
 //! hand.
 
+use book_kit::exercise::{Exercise, compare, guarded, number, returned as err};
+use book_kit::table::{f4, pct};
 use candle_core::{DType, Device, Result, Tensor, Var};
 use shared::activations::to_f64_vec;
-use shared::exercise::{Exercise, compare, guarded, number, returned as err};
 use shared::metrics::{accuracy as library_accuracy, argmax_rows};
-use shared::table::{f4, pct};
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

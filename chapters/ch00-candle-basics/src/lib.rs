@@ -13,11 +13,11 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above_to, range};
+use book_kit::table::{Table, f4, g};
 use candle_core::{Device, Result};
 use clap::builder::RangedU64ValueParser;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above_to, range};
-use shared::table::{Table, f4, g};
 
 pub mod autograd;
 pub mod checks;

@@ -3,10 +3,10 @@
 //! (or `cargo test -p ch00-candle-basics -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{D, DType, Result, Tensor, Var, bail};
 use ch00_candle_basics::{CHAPTER, checks};
 use nn_functional::{self as F, Reduction};
-use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

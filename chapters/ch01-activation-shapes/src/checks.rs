@@ -2,11 +2,11 @@
 //! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`)
 //! and compares it with autograd on `nn_functional`'s activations.
 
+use book_kit::exercise::{Exercise, compare, returned as err};
+use book_kit::table::{f4, fixed};
 use candle_core::{DType, Device, Result, Tensor};
 use nn_functional as F;
 use shared::activations::{candle_leaky_relu, to_f64_vec, value_and_grad};
-use shared::exercise::{Exercise, compare, returned as err};
-use shared::table::{f4, fixed};
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

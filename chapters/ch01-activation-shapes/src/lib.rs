@@ -11,11 +11,11 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, range};
+use book_kit::table::{Table, f4, fixed, g4, sci};
 use candle_core::Result;
 use shared::activations::Activation;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, range};
-use shared::table::{Table, f4, fixed, g4, sci};
 
 pub mod checks;
 #[allow(unused_imports)] // an answer need not use every import the file has

@@ -1,8 +1,8 @@
 //! Draws the chapter's plots from its report; computes nothing.
 
+use book_kit::plot::{LineChart, Plot, Series};
 use candle_core::Result;
 use shared::activations::Activation;
-use shared::plot::{LineChart, Plot, Series};
 
 use crate::Report;
 use crate::shapes::Curve;

@@ -1,12 +1,12 @@
 //! The chapter's experiments: each function computes and returns data; none
 //! prints. `lib.rs` prints the data, `plots.rs` draws it.
 
+use book_kit::plot::linspace;
 use candle_core::{D, DType, Device, Result, Tensor};
 use nn_functional::{self as F, GeluApproximate, Reduction};
 use shared::activations::{
     Activation, candle_leaky_relu, candle_relu, naive_softmax, to_f64, to_f64_vec, value_and_grad,
 };
-use shared::plot::linspace;
 
 // ANCHOR: values
 /// One activation's values at some points, computed in f32 like PyTorch's

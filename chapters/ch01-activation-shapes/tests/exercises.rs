@@ -3,10 +3,10 @@
 //! (or `cargo test -p ch01-activation-shapes -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{DType, Result, Tensor, Var, bail};
 use ch01_activation_shapes::{CHAPTER, checks};
 use shared::activations::candle_leaky_relu;
-use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

@@ -3,13 +3,13 @@
 //! on the chapter's own networks and compares it with the chapter's own
 //! measurement.
 
+use book_kit::exercise::{Exercise, guarded, number, returned as err};
+use book_kit::table::sci;
 use candle_core::Result;
 use candle_core::backprop::GradStore;
 use nn_functional::{self as F, Reduction};
 use shared::activations::Activation;
-use shared::exercise::{Exercise, guarded, number, returned as err};
 use shared::nn::{Init, Mlp};
-use shared::table::sci;
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

@@ -3,11 +3,11 @@
 //! from one draw of the weights to another. Computes and returns
 //! data; `lib.rs` prints it, `plots.rs` draws it.
 
+use book_kit::plot::linspace;
 use candle_core::{DType, Error, Result, Tensor, Var};
 use nn_functional::{self as F, Reduction};
 use shared::activations::{Activation, to_f64, value_and_grad};
 use shared::nn::{Init, Mlp};
-use shared::plot::linspace;
 
 use crate::Options;
 

@@ -12,13 +12,13 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above_to, range};
+use book_kit::table::{Table, f4, g4, pct};
 use candle_core::{Error, Result};
 use clap::builder::RangedU64ValueParser;
 use shared::activations::Activation;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above_to, range};
 use shared::nn::Init;
-use shared::table::{Table, f4, g4, pct};
 
 pub mod checks;
 pub mod dying;

@@ -1,9 +1,9 @@
 //! Draws the chapter's plots from its report; computes nothing.
 
+use book_kit::plot::{LineChart, Plot, Series};
 use candle_core::Result;
 use shared::activations::Activation;
 use shared::nn::Init;
-use shared::plot::{LineChart, Plot, Series};
 
 use crate::Report;
 

@@ -3,11 +3,11 @@
 //! (or `cargo test -p ch02-vanishing-gradients -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor, Var};
 use ch02_vanishing_gradients::{CHAPTER, checks};
 use shared::activations::to_f64;
-use shared::chapter::assert_solved;
 use shared::nn::Mlp;
 
 #[test]

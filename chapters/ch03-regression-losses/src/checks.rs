@@ -2,12 +2,12 @@
 //! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`)
 //! and compares it with Candle's autograd on `nn_functional`'s losses.
 
+use book_kit::exercise::{Exercise, compare, returned as err};
+use book_kit::table::{f4, fixed};
 use candle_core::{DType, Device, Result, Tensor};
 use nn_functional::{self as F, HuberLossOptions};
 use shared::activations::to_f64_vec;
-use shared::exercise::{Exercise, compare, returned as err};
 use shared::losses::loss_and_grad;
-use shared::table::{f4, fixed};
 
 use crate::deliveries::{OUTLIER_TARGETS, PREDICTIONS};
 #[cfg(not(feature = "solutions"))]

@@ -12,13 +12,13 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, range};
+use book_kit::plot::linspace;
+use book_kit::table::{Table, f4, fixed, pct};
 use candle_core::Result;
 use shared::activations::Pointwise;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, range};
 use shared::data;
-use shared::plot::linspace;
-use shared::table::{Table, f4, fixed, pct};
 
 pub mod checks;
 pub mod deliveries;

@@ -1,14 +1,14 @@
 //! Draws the chapter's plots from its report; computes nothing: each loss and
 //! its gradient against the error, and Huber for several δ.
 
+use book_kit::plot::{LineChart, Plot, Series};
 use candle_core::Result;
 use shared::activations::Pointwise;
-use shared::plot::{LineChart, Plot, Series};
 
 use crate::Report;
 
 /// `(x, y)` pairs. Curves that leave a chart's y range are cut at its edge
-/// by `shared::plot`.
+/// by `book_kit::plot`.
 fn points(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
     x.iter().copied().zip(y.iter().copied()).collect()
 }

@@ -3,9 +3,9 @@
 //! (or `cargo test -p ch03-regression-losses -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{Result, Tensor};
 use ch03_regression_losses::{CHAPTER, checks};
-use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

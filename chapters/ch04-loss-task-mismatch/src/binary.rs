@@ -1,11 +1,11 @@
 //! The three ways to train a one-output linear classifier, and how each does
 //! on the easy task and on the two tasks where regression on labels breaks.
 
+use book_kit::table::pct;
 use candle_core::{Device, Result, Tensor};
 use nn_functional::{self as F, Reduction};
 use shared::data::imbalanced_binary;
 use shared::nn::train;
-use shared::table::pct;
 
 use crate::Options;
 use crate::setup::{N, ProbabilityScores, Task, far_positives, linear_model, outputs};

@@ -3,12 +3,12 @@
 //! the inputs that tell the losses apart, and compares it with autograd on
 //! the chapter's own losses.
 
+use book_kit::exercise::{Exercise, compare, returned as err};
+use book_kit::table::{f4, fixed};
 use candle_core::{Device, Result, Tensor};
 use nn_functional as F;
 use shared::activations::to_f64_vec;
-use shared::exercise::{Exercise, compare, returned as err};
 use shared::losses::loss_and_grad;
-use shared::table::{f4, fixed};
 
 use crate::binary::Loss;
 #[cfg(not(feature = "solutions"))]

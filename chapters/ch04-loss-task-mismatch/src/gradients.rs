@@ -1,12 +1,12 @@
 //! What each loss's gradient does to one positive example, and what that
 //! means in training from a confidently wrong start.
 
+use book_kit::plot::linspace;
 use candle_core::{DType, Device, Result, Tensor};
 use shared::activations::to_f64;
 use shared::candle_nn::{Optimizer, SGD};
 use shared::losses::loss_and_grad;
 use shared::nn::{Mlp, adam};
-use shared::plot::linspace;
 
 use crate::Options;
 use crate::binary::Loss;

@@ -13,11 +13,11 @@
 use std::io::Write;
 use std::ops::Bound;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, range};
+use book_kit::table::{Table, f4, fixed, pct};
 use candle_core::Result;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, range};
 use shared::data::DEFAULT_SEED;
-use shared::table::{Table, f4, fixed, pct};
 
 pub mod binary;
 pub mod checks;

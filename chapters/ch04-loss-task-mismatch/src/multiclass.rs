@@ -1,13 +1,13 @@
 //! More than two classes: MSE on one-hot targets against cross-entropy, and
 //! the masking of a class that lies between two others.
 
+use book_kit::plot::linspace;
 use candle_core::{D, Device, Result, Tensor};
 use nn_functional::{self as F, Reduction};
 use shared::activations::to_f64_vec;
 use shared::data::{Classification, four_classes};
 use shared::metrics;
 use shared::nn::{Mlp, train};
-use shared::plot::linspace;
 
 use crate::Options;
 use crate::setup::{N, Task, collinear_classes, linear_model, one_hot};

@@ -1,8 +1,8 @@
 //! Draws the chapter's plots from its report; computes nothing.
 
+use book_kit::plot::{LineChart, Plot, Series};
+use book_kit::table::fixed;
 use candle_core::Result;
-use shared::plot::{LineChart, Plot, Series};
-use shared::table::fixed;
 
 use crate::Report;
 use crate::multiclass::{MaskingCurve, MultiLoss};

@@ -4,11 +4,11 @@
 //! it, as the README's test command runs them, they check the reference
 //! solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{Result, Tensor};
 use ch04_loss_task_mismatch::CHAPTER;
 use ch04_loss_task_mismatch::checks;
 use shared::activations::sigmoid;
-use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

@@ -2,12 +2,12 @@
 //! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`) on
 //! the inputs that break the naive forms, and compares it with the library.
 
+use book_kit::exercise::{Exercise, compare, compare_relative, returned as err};
+use book_kit::table::{f4, fixed, sci};
 use candle_core::{D, DType, Device, Result, Tensor, Var};
 use nn_functional::{self as F, BinaryCrossEntropyWithLogitsOptions, Reduction};
 use shared::activations::{naive_softmax, to_f64_vec};
-use shared::exercise::{Exercise, compare, compare_relative, returned as err};
 use shared::losses::naive_bce_elementwise;
-use shared::table::{f4, fixed, sci};
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

@@ -12,11 +12,11 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, range};
+use book_kit::plot::linspace;
+use book_kit::table::{Table, f4, fixed, pct, sci};
 use candle_core::{DType, Result};
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, range};
-use shared::plot::linspace;
-use shared::table::{Table, f4, fixed, pct, sci};
 
 pub mod bce;
 pub mod checks;

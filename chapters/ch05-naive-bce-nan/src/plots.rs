@@ -1,8 +1,8 @@
 //! Draws the chapter's plots from its report; computes nothing.
 
+use book_kit::plot::{Legend, LineChart, Plot, Series};
+use book_kit::table::f4;
 use candle_core::Result;
-use shared::plot::{Legend, LineChart, Plot, Series};
-use shared::table::f4;
 
 use crate::Report;
 use crate::scan::{Check, threshold};

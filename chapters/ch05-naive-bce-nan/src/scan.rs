@@ -1,9 +1,9 @@
 //! Finding, by scanning the logit, where each naive loss first breaks.
 
+use book_kit::plot::linspace;
 use candle_core::{DType, Device, Result, Tensor};
 use nn_functional as F;
 use shared::activations;
-use shared::plot::linspace;
 
 use crate::bce::Bce;
 

@@ -1,5 +1,6 @@
 //! The chapter's headline claims, checked on the data its sections print.
 
+use book_kit::plot::linspace;
 use candle_core::{DType, Device, Tensor};
 use ch05_naive_bce_nan::CHAPTER;
 use ch05_naive_bce_nan::bce::{
@@ -12,7 +13,6 @@ use ch05_naive_bce_nan::pytorch::{
 use ch05_naive_bce_nan::scan::{find_thresholds, first_failure};
 use ch05_naive_bce_nan::training::train_both;
 use shared::losses::LossAndGrad;
-use shared::plot::linspace;
 
 fn row(z: f64, bce: Bce, y: f64) -> (f64, f64) {
     let r = side_by_side(z).unwrap();
@@ -80,7 +80,7 @@ fn the_thresholds_are_where_sigma_rounds_and_exp_overflows() {
     assert_eq!(t[8].what, "stable loss or gradient not finite, z or -z");
     assert_eq!((t[8].f32, t[8].f64), (None, None));
     // The printed figures.
-    let f4 = |x: Option<f64>| shared::table::f4(x.unwrap());
+    let f4 = |x: Option<f64>| book_kit::table::f4(x.unwrap());
     assert_eq!(
         [f4(t[0].f32), f4(t[0].f64), f4(t[4].f32), f4(t[4].f64)],
         ["16.6355", "36.7368", "-88.7228", "-709.7827"]
@@ -183,7 +183,7 @@ fn the_pytorch_columns_are_pytorchs_own_figures() {
     assert!(version.starts_with("2.15."), "{version}");
     let ours = pytorch_rows().unwrap();
     assert_eq!(torch.len(), PYTORCH_CASES.len());
-    let f4 = shared::table::f4;
+    let f4 = book_kit::table::f4;
     for (p, t) in ours.iter().zip(&torch) {
         assert_eq!(
             (p.z, p.y),

@@ -3,10 +3,10 @@
 //! (or `cargo test -p ch05-naive-bce-nan -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{D, Result, Tensor};
 use ch05_naive_bce_nan::CHAPTER;
 use ch05_naive_bce_nan::checks;
-use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

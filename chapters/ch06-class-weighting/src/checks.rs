@@ -3,13 +3,13 @@
 //! the batches that tell the right reduction from the plausible ones, and
 //! compares it with the library.
 
+use book_kit::exercise::{Exercise, compare, number, returned as err};
+use book_kit::table::{f4, fixed, sci};
 use candle_core::{DType, Device, Result, Tensor};
 use shared::activations::{sigmoid, to_f64, to_f64_vec};
-use shared::exercise::{Exercise, compare, number, returned as err};
 use shared::losses::{
     bce_with_logits_elementwise, cross_entropy, cross_entropy_elementwise, focal_loss_elementwise,
 };
-use shared::table::{f4, fixed, sci};
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

@@ -2,9 +2,9 @@
 //! loss, all independent, run side by side. `scores.rs` and `multiclass.rs`
 //! score what this returns.
 
+use book_kit::parallel::{Job, run_all};
 use candle_core::{Result, bail};
 use shared::data::{Classification, imbalanced_binary};
-use shared::parallel::{Job, run_all};
 
 use crate::Options;
 use crate::multiclass::{MultiResult, MultiTask, imbalanced_classes, train_multi};

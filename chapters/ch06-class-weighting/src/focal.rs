@@ -1,9 +1,9 @@
 //! Focal loss of one example against the probability of its true class.
 
+use book_kit::plot::linspace;
 use candle_core::{Device, Result, Tensor};
 use nn_functional::{self as F, Reduction, SigmoidFocalLossOptions};
 use shared::activations::to_f64_vec;
-use shared::plot::linspace;
 
 // ANCHOR: focal_shape
 /// Focal loss of one positive example at each probability `p` (α off),

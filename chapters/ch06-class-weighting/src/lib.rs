@@ -11,11 +11,11 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::range;
+use book_kit::table::{Table, f4, fixed, pct, sci};
 use candle_core::Result;
 use clap::builder::TypedValueParser;
-use shared::chapter::{Chapter, Section};
-use shared::cli::range;
-use shared::table::{Table, f4, fixed, pct, sci};
 
 pub mod checks;
 #[allow(unused_imports)] // an answer need not use every import the file has

@@ -1,8 +1,8 @@
 //! Draws the chapter's plots from its report; computes nothing.
 
+use book_kit::plot::{Legend, LineChart, Plot, Series};
+use book_kit::table::pct;
 use candle_core::Result;
-use shared::plot::{Legend, LineChart, Plot, Series};
-use shared::table::pct;
 
 use crate::Report;
 use crate::scores::RateScores;

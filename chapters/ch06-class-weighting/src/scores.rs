@@ -2,12 +2,12 @@
 //! threshold tuned on validation data, threshold by threshold, and what the
 //! weighting did to a linear model's parameters.
 
+use book_kit::parallel::{Job, run_all};
+use book_kit::plot::linspace;
+use book_kit::table::{Table, f4, pct};
 use shared::metrics::{
     BinaryScores, average_precision, best_f1_threshold, binary_scores, pr_curve,
 };
-use shared::parallel::{Job, run_all};
-use shared::plot::linspace;
-use shared::table::{Table, f4, pct};
 
 use crate::experiment::RateResult;
 use crate::training::{BinaryRun, Method};

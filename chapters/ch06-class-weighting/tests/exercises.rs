@@ -3,10 +3,10 @@
 //! (or `cargo test -p ch06-class-weighting -- --ignored exercise_`); with it,
 //! as the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{D, DType, Result, Tensor};
 use ch06_class_weighting::{CHAPTER, checks};
 use shared::activations::sigmoid;
-use shared::chapter::assert_solved;
 use shared::losses::bce_with_logits_elementwise;
 
 #[test]

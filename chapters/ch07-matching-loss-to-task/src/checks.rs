@@ -2,14 +2,14 @@
 //! of `exercises.rs` (or, with the `solutions` feature, of `solutions.rs`)
 //! and compares it with the chapter's own code.
 
+use book_kit::exercise::{Exercise, compare, returned as err};
+use book_kit::table::f4;
 use candle_core::{Device, Result, Tensor};
 use nn_functional::{self as F, Reduction};
 use shared::activations::to_f64;
 use shared::candle_nn::AdamW;
 use shared::data;
-use shared::exercise::{Exercise, compare, returned as err};
 use shared::nn::{Forward, Mlp, adam};
-use shared::table::f4;
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

@@ -11,10 +11,10 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, range};
+use book_kit::table::{Table, f4, fixed, pct};
 use candle_core::Result;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, range};
-use shared::table::{Table, f4, fixed, pct};
 
 pub mod calibration;
 pub mod checks;

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use book_kit::progress;
 use candle_core::{D, Device, Result, Tensor};
 use nn_functional::{self as F, Reduction};
 use shared::activations::{Activation, softmax, to_f64, to_f64_vec};
@@ -13,7 +14,6 @@ use shared::candle_nn::Optimizer;
 use shared::data;
 use shared::metrics::{accuracy, argmax_rows, regression_errors};
 use shared::nn::{Forward, Init, Mlp, adam};
-use shared::progress;
 
 /// What every run shares: the data size, the network and the optimiser.
 #[derive(Clone, Copy, Debug)]
@@ -106,7 +106,7 @@ impl Pytorch {
 // ANCHOR: fit
 /// Full-batch Adam on `loss(model(x))`. The model's last layer has no
 /// activation: `loss` receives raw values or logits. A long run shows its
-/// progress on stderr, named `task` (`shared::progress`).
+/// progress on stderr, named `task` (`book_kit::progress`).
 pub fn fit(
     model: &Mlp,
     x: &Tensor,

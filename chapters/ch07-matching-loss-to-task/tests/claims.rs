@@ -59,7 +59,7 @@ fn the_pytorch_column_is_the_scripts_output() {
         assert_eq!(cells[0], task);
         assert_eq!(
             cells.last(),
-            Some(&shared::table::f4(want).as_str()),
+            Some(&book_kit::table::f4(want).as_str()),
             "{line}"
         );
     }

@@ -4,12 +4,12 @@
 //! with it, as the README's test command runs them, they check the reference
 //! solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::{Result, Tensor};
 use ch07_matching_loss_to_task::CHAPTER;
 use ch07_matching_loss_to_task::checks::{self, Step};
 use shared::activations::to_f64;
 use shared::candle_nn::{AdamW, Optimizer};
-use shared::chapter::assert_solved;
 use shared::nn::Mlp;
 
 #[test]

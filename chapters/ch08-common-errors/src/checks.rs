@@ -3,12 +3,12 @@
 //! the cases that tell PyTorch's semantics from the plausible shortcuts, and
 //! compares it with the library.
 
+use book_kit::exercise::{Exercise, compare, guarded, number, returned as err};
+use book_kit::table::{f4, fixed};
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Result, Tensor, Var};
 use nn_functional::{self as F, Reduction};
 use shared::activations::{to_f64, to_f64_vec};
-use shared::exercise::{Exercise, compare, guarded, number, returned as err};
-use shared::table::{f4, fixed};
 
 #[cfg(not(feature = "solutions"))]
 use crate::exercises as answers;

@@ -10,12 +10,12 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, above_to, range};
+use book_kit::table::{Table, f4, g4, pct, sci};
 use candle_core::Result;
 use clap::builder::RangedU64ValueParser;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, above_to, range};
 use shared::metrics::random_ranking_average_precision;
-use shared::table::{Table, f4, g4, pct, sci};
 
 pub mod checks;
 #[allow(unused_imports)] // an answer need not use every import the file has

@@ -85,7 +85,7 @@ pub fn fit(
         )?),
     };
     let mut run = Run::default();
-    for _ in shared::progress::steps("training", steps) {
+    for _ in book_kit::progress::steps("training", steps) {
         let l = loss(&model.forward(x)?)?;
         run.loss.push(to_f64(&l)?);
         if !run.loss.last().is_some_and(|l| l.is_finite()) {

@@ -3,11 +3,11 @@
 //! (or `cargo test -p ch08-common-errors -- --ignored exercise_`); with it, as
 //! the README's test command runs them, they check the reference solutions.
 
+use book_kit::chapter::assert_solved;
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Result, Tensor, Var, bail};
 use ch08_common_errors::CHAPTER;
 use ch08_common_errors::checks;
-use shared::chapter::assert_solved;
 
 #[test]
 #[cfg_attr(

@@ -3,7 +3,7 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch08_common_errors::CHAPTER);
+    book_kit::pin_sections!(ch08_common_errors::CHAPTER);
 }
 
 /// The "Your turn" section with the reference solutions: what a participant
@@ -11,5 +11,5 @@ fn output_is_pinned() {
 #[cfg(feature = "solutions")]
 #[test]
 fn your_turn_is_pinned_with_the_solutions() {
-    shared::pin_your_turn!(ch08_common_errors::CHAPTER);
+    book_kit::pin_your_turn!(ch08_common_errors::CHAPTER);
 }

@@ -10,11 +10,11 @@
 use std::io::Write;
 use std::ops::Bound;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::cli::{above, range};
+use book_kit::table::{Table, f4, fixed, sci};
 use candle_core::Result;
-use shared::chapter::{Chapter, Section};
-use shared::cli::{above, range};
 use shared::guide::{Decision, GUIDE, Settings};
-use shared::table::{Table, f4, fixed, sci};
 
 pub mod examples;
 pub mod plots;

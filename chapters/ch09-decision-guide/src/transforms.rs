@@ -4,9 +4,9 @@
 //! a sigmoid shifted right by `ln k`. A threshold on a probability is a
 //! threshold on the logit.
 
+use book_kit::plot::linspace;
 use candle_core::{D, Device, Result, Tensor};
 use shared::activations::{sigmoid, softmax, to_f64_vec};
-use shared::plot::linspace;
 
 /// The transforms at a few logits, and on a grid for the plot.
 pub struct Transforms {

@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch09_decision_guide::CHAPTER);
+    book_kit::pin_sections!(ch09_decision_guide::CHAPTER);
 }

@@ -1,10 +1,10 @@
 //! Candle's two GELUs against PyTorch's default: which one computes the exact
 //! GELU, and how far each backward pass is from the exact derivative.
 
+use book_kit::plot::linspace;
 use candle_core::{DType, Result, Tensor};
 use nn_functional::{self as F, GeluApproximate};
 use shared::activations::value_and_grad;
-use shared::plot::linspace;
 
 /// The points of the values table.
 pub const POINTS: [f64; 6] = [-3.0, -1.0, -0.5, 0.5, 1.0, 2.0];

@@ -10,9 +10,9 @@
 
 use std::io::Write;
 
+use book_kit::chapter::{Chapter, Section};
+use book_kit::table::{Table, fixed, g4, sci};
 use candle_core::Result;
-use shared::chapter::{Chapter, Section};
-use shared::table::{Table, fixed, g4, sci};
 
 pub mod autograd;
 pub mod gelu;

@@ -1,7 +1,7 @@
 //! Draws the chapter's plot from its report; computes nothing.
 
+use book_kit::plot::{LineChart, Plot, Series};
 use candle_core::Result;
-use shared::plot::{LineChart, Plot, Series};
 
 use crate::Report;
 

@@ -3,5 +3,5 @@
 
 #[test]
 fn output_is_pinned() {
-    shared::pin_sections!(ch10_candle_vs_pytorch::CHAPTER);
+    book_kit::pin_sections!(ch10_candle_vs_pytorch::CHAPTER);
 }

@@ -22,5 +22,5 @@ pub fn scalar(x: &Tensor) -> f64 {
 
 /// Rounds like Python's `f"{x:.{d}f}"`, through our own formatter.
 pub fn rounded(x: f64, d: usize) -> String {
-    crate::table::fixed(x, d)
+    book_kit::table::fixed(x, d)
 }

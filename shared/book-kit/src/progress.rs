@@ -57,7 +57,7 @@ impl Sink {
 ///
 /// ```
 /// let mut total = 0;
-/// for step in shared::progress::steps("demo", 5) {
+/// for step in book_kit::progress::steps("demo", 5) {
 ///     total += step;
 /// }
 /// assert_eq!(total, 10);

@@ -29,7 +29,7 @@ pub fn parse_args<T: clap::Parser>() -> T {
 /// parses to the same `f64`. Other words pass through unchanged.
 ///
 /// ```
-/// use shared::cli::negative_numbers_as_values;
+/// use book_kit::cli::negative_numbers_as_values;
 /// let args = |v: &[&str]| negative_numbers_as_values(v.iter().map(|s| s.into()))
 ///     .into_iter().map(|s| s.into_string().unwrap()).collect::<Vec<_>>();
 /// assert_eq!(args(&["ch01", "--at", "-1e-1", "--slope", "-0.5", "--x=-.5"]),
@@ -132,7 +132,7 @@ pub fn usage_error(msg: &str) -> ! {
 /// code 2, naming the value and the range:
 ///
 /// ```
-/// use shared::cli::{above, range};
+/// use book_kit::cli::{above, range};
 /// assert_eq!(range(0.0..=0.5).parse("0.2"), Ok(0.2));
 /// assert_eq!(range(0.0..=0.5).parse("0.7"), Err("'0.7' must be between 0 and 0.5".into()));
 /// assert_eq!(range(..).parse("nan"), Err("'nan' is not a finite number".into()));
@@ -275,9 +275,13 @@ pub fn cache_thread_count() {
 /// Where a chapter writes its plots, and whether to time it.
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct CommonArgs {
-    /// Write the chapter's plots (SVG) into this folder
-    /// [default: target/plots/<chapter>]
-    #[arg(long, value_name = "DIR")]
+    /// The folder for the chapter's plots (SVG); `None` means
+    /// `target/plots/<chapter>`.
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Write the chapter's plots (SVG) into this folder [default: target/plots/<chapter>]"
+    )]
     pub plots: Option<PathBuf>,
     /// Do not write plots
     #[arg(long, conflicts_with = "plots")]
