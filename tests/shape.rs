@@ -600,3 +600,27 @@ fn the_library_and_the_machinery_stay_apart() {
         }
     }
 }
+
+/// The value of `key = "…"` on an uncommented line of `text`, if any.
+fn toml_string(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The library's `repository` and the book's `git-repository-url` name the
+/// same place, or are both left out: one address for the book's source links
+/// and for docs.rs and crates.io.
+#[test]
+fn the_library_and_the_book_name_the_same_repository() {
+    let library = toml_string(
+        &read(&root().join("shared/nn-functional/Cargo.toml")),
+        "repository",
+    );
+    let book = toml_string(&read(&root().join("book.toml")), "git-repository-url");
+    assert_eq!(
+        library, book,
+        "shared/nn-functional/Cargo.toml's repository and book.toml's git-repository-url must be set together, to the same address"
+    );
+}
