@@ -2,6 +2,10 @@
 //! ignored, and a participant checks their own work with `cargo exercise ID`
 //! (or `cargo test -p ch08-common-errors -- --ignored exercise_`); with it, as
 //! the README's test command runs them, they check the reference solutions.
+//!
+//! The other tests hold each check to what its messages say (a known slip
+//! gets its cause line, and the line's advice passes); they run with or
+//! without the feature.
 
 use book_kit::chapter::assert_solved;
 use candle_core::backprop::GradStore;
