@@ -348,18 +348,23 @@ const MEASURED: &[(&str, &str, &str)] = &[
     ),
     (
         "workshop",
-        "1.9",
-        "disk under target/ after `cargo run --bin book`, fresh clone, 2026-11-29 (README)",
+        "1.2",
+        "disk under target/ after `cargo run --bin book` and `cargo exercise`, fresh clone, 2026-12-07 (README)",
     ),
     (
         "workshop",
-        "2.4",
-        "disk under target/ after both test builds, 2026-11-29 (README)",
+        "2.7",
+        "disk under target/ after both test builds, fresh clone, 2026-12-07 (README)",
+    ),
+    (
+        "workshop",
+        "6.3",
+        "the first `cargo exercise` after `cargo run --bin book`, fresh clone, vendored, offline, 2-core machine, 2026-12-07 (README)",
     ),
     (
         "running",
-        "1.9",
-        "disk under target/ after `cargo run --bin book`, fresh clone, 2026-11-29 (README)",
+        "1.2",
+        "disk under target/ after `cargo run --bin book` and `cargo exercise`, fresh clone, 2026-12-07 (README)",
     ),
 ];
 
