@@ -474,6 +474,17 @@ fn reset_refuses_a_file_changed_outside_its_exercises() {
         "{why}"
     );
     assert!(done.said.contains("`focal_term`"), "{}", done.said);
+    // Each function of the file left alone has its line too.
+    for f in ["stable_bce", "log_softmax"] {
+        assert!(
+            done.said.contains(&format!(
+                "`{f}` in {}: left alone",
+                exercise::file_of("ch05-naive-bce-nan")
+            )),
+            "{}",
+            done.said
+        );
+    }
     assert_eq!(std::fs::read_to_string(&other).unwrap(), stub6);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), changed);
     // A lost function is refused too.

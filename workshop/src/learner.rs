@@ -194,6 +194,11 @@ pub fn reset(root: &Path, target: &Target) -> Result<Reset, String> {
         let (text, said) = match reset_chapter(root, ch, functions) {
             Ok(planned) => planned,
             Err(why) if matches!(target, Target::All) => {
+                let rel = catalog::file_of(ch);
+                for f in functions {
+                    done.said
+                        .push_str(&format!("`{f}` in {rel}: left alone (why below)\n"));
+                }
                 done.left_alone.push(why);
                 continue;
             }
