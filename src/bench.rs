@@ -7,8 +7,12 @@
 //! at a size where the arithmetic counts (issue 22, "Fast"): nn_functional's
 //! `cross_entropy` at (4096, 1000), `binary_cross_entropy_with_logits` and
 //! `mse_loss` at 10^6 elements, each next to candle-nn's function of the same
-//! name. `tools/bench-nn-functional-pytorch.py` times PyTorch's and prints
-//! the same table.
+//! name, and a floor: `x.sum_all()`, the cheapest loss Candle can
+//! differentiate at that size (one pass forward; backward, the scalar's
+//! gradient broadcast and added into a fresh tensor of zeros, as Candle 0.11's
+//! backward does for every input, fused kernels included). No loss written for
+//! Candle 0.11, fused or not, can take less. `tools/bench-nn-functional-pytorch.py`
+//! times PyTorch's and prints the same table.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -159,8 +163,12 @@ type LossFn = fn(&Tensor, &Tensor) -> Result<Tensor>;
 /// (function, shape, [(implementation, loss)]): one function of `--losses`.
 type LossRow = (&'static str, &'static str, Vec<(&'static str, LossFn)>);
 
+/// The floor of every row: one pass forward, and backward the least Candle
+/// does for an input (see the module's doc).
+const FLOOR: (&str, LossFn) = ("floor: x.sum_all()", |x, _| x.sum_all());
+
 /// The rows of `--losses`; `tools/bench-nn-functional-pytorch.py` has the
-/// same, in this order.
+/// same, in this order (without the floor).
 fn loss_rows() -> [LossRow; 3] {
     [
         (
@@ -171,6 +179,7 @@ fn loss_rows() -> [LossRow; 3] {
                     F::cross_entropy(x, y, Default::default())
                 }),
                 ("candle_nn", |x, y| candle_nn::loss::cross_entropy(x, y)),
+                FLOOR,
             ],
         ),
         (
@@ -183,6 +192,7 @@ fn loss_rows() -> [LossRow; 3] {
                 ("candle_nn", |x, y| {
                     candle_nn::loss::binary_cross_entropy_with_logit(x, y)
                 }),
+                FLOOR,
             ],
         ),
         (
@@ -193,6 +203,7 @@ fn loss_rows() -> [LossRow; 3] {
                     F::mse_loss(x, y, F::Reduction::Mean)
                 }),
                 ("candle_nn", |x, y| candle_nn::loss::mse(x, y)),
+                FLOOR,
             ],
         ),
     ]

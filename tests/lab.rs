@@ -387,6 +387,28 @@ fn bench_times_the_three_training_loops() {
     rejects(&["bench", "--samples", "x"], "--samples");
 }
 
+#[test]
+fn bench_losses_times_each_loss_beside_candle_nn_and_the_floor() {
+    let text = stdout(&["bench", "--losses", "--repeat", "1"]);
+    for name in [
+        "cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "mse_loss",
+    ] {
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(name))
+            .collect();
+        assert_eq!(rows.len(), 3, "{name}: {rows:?} in\n{text}");
+        for who in ["nn_functional", "candle_nn", "floor: x.sum_all()"] {
+            assert!(
+                rows.iter().any(|r| r.contains(who)),
+                "{name}, {who}:\n{text}"
+            );
+        }
+    }
+}
+
 // ---- nn_functional's whole surface, held to PyTorch ----
 
 use crate::take_it_with_you::{assert_close, case, csv, data};
